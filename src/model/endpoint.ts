@@ -1,7 +1,14 @@
 /** What a port is expected to be, from the port list that produced it or from what it answered. */
 export type Role = "kubelet" | "kubelet-readonly" | "apiserver" | "etcd" | "other" | "unknown";
 
-export const ROLES: readonly Role[] = ["kubelet", "kubelet-readonly", "apiserver", "etcd", "other", "unknown"];
+export const ROLES: readonly Role[] = [
+  "kubelet",
+  "kubelet-readonly",
+  "apiserver",
+  "etcd",
+  "other",
+  "unknown",
+];
 
 /**
  * One host:port to probe. `host` is an IP literal (v4 or v6, no brackets) or a DNS name exactly as the
@@ -15,5 +22,7 @@ export interface Endpoint {
 }
 
 export function endpointKey(endpoint: Pick<Endpoint, "host" | "port">): string {
-  return endpoint.host.includes(":") ? `[${endpoint.host}]:${endpoint.port}` : `${endpoint.host}:${endpoint.port}`;
+  return endpoint.host.includes(":")
+    ? `[${endpoint.host}]:${endpoint.port}`
+    : `${endpoint.host}:${endpoint.port}`;
 }
