@@ -1,0 +1,38 @@
+import type { Command } from "commander";
+import { startLab } from "../lab/index.js";
+import { createTargetPlan } from "../targets/index.js";
+import { EXIT } from "./exitCodes.js";
+import { describeLab } from "./labCommand.js";
+import { runAndReport } from "./runAndReport.js";
+import { parseFormat } from "./scanFlags.js";
+
+/** The lab, a real scan of its whole range with the default ports, the report; then everything stops. */
+export function registerDemoCommand(program: Command): void {
+  program
+    .command("demo")
+    .description("start the embedded lab, scan it, print the report, exit")
+    .option("--format <format>", "report format: table, json, jsonl", "table")
+    .option("-o, --output <file>", "write the report to FILE instead of stdout")
+    .option("--benchmark <id>", "CIS benchmark numbering for control ids")
+    .action(async (flags: { format: string; output?: string; benchmark?: string }) => {
+      const format = parseFormat(flags.format);
+      const lab = await startLab();
+      try {
+        if (format === "table") process.stdout.write(`${describeLab(lab)}\n`);
+        await runAndReport(
+          {
+            targets: createTargetPlan({ targets: [lab.targetRange] }),
+            trust: { caFiles: [lab.caFile], kubeletCaFiles: [] },
+            pacing: { concurrency: 32, connectionsPerSecond: null, timeoutMs: 1500 },
+            benchmark: flags.benchmark,
+          },
+          format,
+          flags.output,
+          { showClosed: false },
+        );
+      } finally {
+        await lab.stop();
+      }
+      process.exitCode = EXIT.ok;
+    });
+}

@@ -1,0 +1,39 @@
+import type { Command } from "commander";
+import { DEFAULT_LAB_NETWORK, type Lab, startLab } from "../lab/index.js";
+import { endpointKey } from "../model/index.js";
+
+export function registerLabCommand(program: Command): void {
+  program
+    .command("lab")
+    .description("run the embedded lab (real TLS servers on 127.x addresses) in the foreground")
+    .option("--network <a.b.c>", "first three octets of the 127/8 block to bind", DEFAULT_LAB_NETWORK)
+    .action(async (flags: { network: string }) => {
+      const lab = await startLab({ network: flags.network });
+      process.stdout.write(describeLab(lab));
+      process.stdout.write(
+        `\nScan it:  kubetls scan ${lab.targetRange} --ca-file ${lab.caFile}\nCtrl-C stops the lab.\n`,
+      );
+      await new Promise<void>((resolve) => {
+        process.once("SIGINT", resolve);
+        process.once("SIGTERM", resolve);
+      });
+      await lab.stop();
+    });
+}
+
+/** One line per listener: where it is, what it imitates; then the CA file a scan should trust. */
+export function describeLab(lab: Lab): string {
+  const lines = [`kubetls lab on ${lab.targetRange} (cluster CA: ${lab.caFile})`];
+  for (const posture of lab.postures) {
+    const where =
+      posture.listeners.length === 0
+        ? `${posture.address} (nothing listens)`
+        : posture.listeners
+            .map(
+              (listener) => `${endpointKey({ host: posture.address, port: listener.port })} ${listener.role}`,
+            )
+            .join(", ");
+    lines.push(`  ${posture.name.padEnd(26)} ${where}\n  ${"".padEnd(26)} ${posture.summary}`);
+  }
+  return `${lines.join("\n")}\n`;
+}

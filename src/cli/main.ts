@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from "commander";
+import { toolVersion } from "../pipeline/index.js";
+import { TargetError } from "../targets/index.js";
+import { registerDemoCommand } from "./demoCommand.js";
+import { EXIT, UsageError } from "./exitCodes.js";
+import { registerLabCommand } from "./labCommand.js";
+import { registerScanCommand } from "./scanCommand.js";
+
+const program = new Command()
+  .name("kubetls")
+  .description("Active TLS prober for Kubernetes: what kubelets and API servers really do on the wire")
+  .version(toolVersion())
+  .exitOverride()
+  .showHelpAfterError();
+registerScanCommand(program);
+registerLabCommand(program);
+registerDemoCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = exitCodeFor(error);
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // --help and --version end through here too, with exit code 0.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof UsageError || error instanceof TargetError) {
+    process.stderr.write(`kubetls: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  process.stderr.write(`kubetls: scan failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  return EXIT.scanFailed;
+}

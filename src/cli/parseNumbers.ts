@@ -1,0 +1,14 @@
+import { UsageError } from "./exitCodes.js";
+
+export function positiveInteger(flag: string) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed <= 0)
+      throw new UsageError(`${flag} takes a positive whole number, got "${value}"`);
+    return parsed;
+  };
+}
+
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

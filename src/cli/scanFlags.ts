@@ -1,0 +1,93 @@
+import type { Command } from "commander";
+import { parsePortList } from "../targets/index.js";
+import { UsageError } from "./exitCodes.js";
+import { collect, positiveInteger } from "./parseNumbers.js";
+
+export const FORMATS = ["table", "json", "jsonl"] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** The flags of `kubetls scan`, exactly as commander hands them over. */
+export interface ScanFlags {
+  targetsFile: string[];
+  exclude: string[];
+  kubeletPorts: string;
+  readonlyPorts: string;
+  apiserverPorts: string;
+  caFile: string[];
+  kubeletCaFile: string[];
+  concurrency: number;
+  rate?: number;
+  timeout: number;
+  format: string;
+  output?: string;
+  dryRun?: boolean;
+  allowLarge?: boolean;
+  benchmark?: string;
+  failOn: string;
+  showClosed?: boolean;
+}
+
+export function addScanFlags(command: Command): Command {
+  return command
+    .option(
+      "-f, --targets-file <file>",
+      "read targets from FILE, one per line ('#' comments, '-' = stdin)",
+      collect,
+      [],
+    )
+    .option("--exclude <list>", "addresses, CIDRs, ranges or names never touched (repeatable)", collect, [])
+    .option("--kubelet-ports <list>", "kubelet TLS ports ('' disables)", "10250")
+    .option("--readonly-ports <list>", "read-only kubelet ports ('' disables)", "10255")
+    .option("--apiserver-ports <list>", "API server ports ('' disables)", "6443")
+    .option(
+      "--ca-file <file>",
+      "CA bundle (PEM) serving chains must validate against (repeatable)",
+      collect,
+      [],
+    )
+    .option(
+      "--kubelet-ca-file <file>",
+      "CA bundle for kubelet serving certs, when not the cluster CA",
+      collect,
+      [],
+    )
+    .option("--concurrency <n>", "endpoints probed at once", positiveInteger("--concurrency"), 64)
+    .option(
+      "--rate <n>",
+      "new connections per second across the scan (default: unlimited)",
+      positiveInteger("--rate"),
+    )
+    .option(
+      "--timeout <ms>",
+      "deadline of each phase: connect, handshake, request",
+      positiveInteger("--timeout"),
+      3000,
+    )
+    .option("--format <format>", `report format: ${FORMATS.join(", ")}`, "table")
+    .option("-o, --output <file>", "write the report to FILE instead of stdout")
+    .option(
+      "--benchmark <id>",
+      "CIS benchmark numbering for control ids (default: newest in probes/benchmarks.yaml)",
+    )
+    .option(
+      "--fail-on <status>",
+      "exit 1 when any check is at or above FAIL|ERROR|WARN|INFO, or none",
+      "FAIL",
+    )
+    .option("--show-closed", "list refused endpoints in the table too")
+    .option("--allow-large", "allow target expressions larger than a /16 (v4) or /112 (v6)")
+    .option("--dry-run", "print the endpoints that would be probed (host:port role), touch nothing");
+}
+
+export function parseFormat(value: string): Format {
+  if ((FORMATS as readonly string[]).includes(value)) return value as Format;
+  throw new UsageError(`--format takes ${FORMATS.join(", ")}, got "${value}"`);
+}
+
+export function portsFrom(flag: string, value: string): number[] {
+  try {
+    return parsePortList(value);
+  } catch (error) {
+    throw new UsageError(`${flag}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,1 @@
+export { type GatherContext, type GatheredFacts, gatherEndpointFacts } from "./gatherEndpointFacts.js";

@@ -1,0 +1,3 @@
+export { runScan, UnknownBenchmarkError } from "./runScan.js";
+export type { ScanOptions } from "./scanOptions.js";
+export { toolVersion } from "./toolVersion.js";

@@ -1,0 +1,29 @@
+import type { EndpointResult } from "../model/index.js";
+
+/** What the scan knew about its own set-up, so probes can say "cannot decide" instead of guessing. */
+export interface ScanContext {
+  benchmark: string;
+  caConfigured: boolean;
+  trustedIdentity: boolean;
+  apiCredentials: boolean;
+}
+
+/** Everything gathered about one endpoint, before any verdict: the input of the pure probe evaluation. */
+export type EndpointFacts = Omit<EndpointResult, "checks"> & { scan: ScanContext };
+
+/** The top-level fact names probes may read; the loader rejects paths starting elsewhere. */
+export const FACT_ROOTS: ReadonlySet<string> = new Set([
+  "host",
+  "port",
+  "role",
+  "reachable",
+  "error",
+  "speaksTls",
+  "plainHttp",
+  "tls",
+  "chain",
+  "validation",
+  "auth",
+  "nodeProxy",
+  "scan",
+]);

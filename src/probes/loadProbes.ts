@@ -1,0 +1,306 @@
+import { existsSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse as parseYaml } from "yaml";
+import { CHECK_STATUSES, type CheckStatus, ROLES, type Role, type Severity } from "../model/index.js";
+import { CONDITION_OPERATORS, type Condition, type ConditionOperator } from "./condition.js";
+import { factRoot, parseFactPath } from "./factPath.js";
+import { FACT_ROOTS } from "./facts.js";
+import type { BenchmarkCatalogue, Probe, ProbeSet, Verdict } from "./probe.js";
+import { ProbeFileError } from "./probeFileError.js";
+
+const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "low", "info"];
+const PROBE_ID = /^[a-z][a-z0-9-]*\.[a-z0-9][a-z0-9.-]*$/;
+const BENCHMARKS_FILE = "benchmarks.yaml";
+
+/** The probes/ folder shipped with the package, found from src/probes (tests) or dist/src/probes (built). */
+export function defaultProbesDirectory(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [resolve(here, "../../probes"), resolve(here, "../../../probes")];
+  return (
+    candidates.find((candidate) => existsSync(join(candidate, BENCHMARKS_FILE))) ?? (candidates[0] as string)
+  );
+}
+
+/**
+ * Loads probes/benchmarks.yaml and every other probes/*.yaml. Any malformed file stops the run with a
+ * ProbeFileError naming the file and the field: a silently skipped probe is a silently missing control.
+ */
+export async function loadProbes(directory = defaultProbesDirectory()): Promise<ProbeSet> {
+  const names = (await readdir(directory)).filter((name) => name.endsWith(".yaml")).sort();
+  if (!names.includes(BENCHMARKS_FILE)) {
+    throw new ProbeFileError(
+      join(directory, BENCHMARKS_FILE),
+      "(file)",
+      "missing: it lists the benchmark versions",
+    );
+  }
+  const display = (name: string) => {
+    const path = join(directory, name);
+    const fromHere = relative(process.cwd(), path);
+    return fromHere.startsWith("..") ? path : fromHere;
+  };
+  const catalogue = parseCatalogue(
+    await readYaml(join(directory, BENCHMARKS_FILE), display(BENCHMARKS_FILE)),
+    display(BENCHMARKS_FILE),
+  );
+  const probes: Probe[] = [];
+  for (const name of names.filter((candidate) => candidate !== BENCHMARKS_FILE)) {
+    const source = display(name);
+    probes.push(parseProbe(await readYaml(join(directory, name), source), source, catalogue));
+  }
+  const seen = new Map<string, string>();
+  for (const probe of probes) {
+    const previous = seen.get(probe.id);
+    if (previous)
+      throw new ProbeFileError(probe.source, "id", `"${probe.id}" is already defined in ${previous}`);
+    seen.set(probe.id, probe.source);
+  }
+  return { catalogue, probes };
+}
+
+async function readYaml(path: string, source: string): Promise<unknown> {
+  const text = await readFile(path, "utf8");
+  try {
+    return parseYaml(text);
+  } catch (error) {
+    throw new ProbeFileError(source, "(file)", `not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+  }
+}
+
+function parseCatalogue(document: unknown, source: string): BenchmarkCatalogue {
+  const root = record(document, source, "(document)");
+  const benchmarks = list(root.benchmarks, source, "benchmarks").map((entry, index) => {
+    const item = record(entry, source, `benchmarks[${index}]`);
+    return {
+      id: text(item.id, source, `benchmarks[${index}].id`),
+      title: text(item.title, source, `benchmarks[${index}].title`),
+    };
+  });
+  const defaultBenchmark = text(root.default, source, "default");
+  if (!benchmarks.some((benchmark) => benchmark.id === defaultBenchmark)) {
+    throw new ProbeFileError(source, "default", `"${defaultBenchmark}" is not one of the listed benchmarks`);
+  }
+  return { defaultBenchmark, benchmarks };
+}
+
+const PROBE_FIELDS = new Set([
+  "id",
+  "title",
+  "roles",
+  "severity",
+  "controls",
+  "reads",
+  "verdicts",
+  "remediation",
+  "references",
+]);
+
+function parseProbe(document: unknown, source: string, catalogue: BenchmarkCatalogue): Probe {
+  const root = record(document, source, "(document)");
+  for (const key of Object.keys(root)) {
+    if (!PROBE_FIELDS.has(key))
+      throw new ProbeFileError(
+        source,
+        key,
+        `unknown field (expected one of ${[...PROBE_FIELDS].join(", ")})`,
+      );
+  }
+  const id = text(root.id, source, "id");
+  if (!PROBE_ID.test(id))
+    throw new ProbeFileError(source, "id", `"${id}" is not of the form component.check-name`);
+  const roles = list(root.roles, source, "roles").map((role, index) => {
+    if (!ROLES.includes(role as Role))
+      throw new ProbeFileError(
+        source,
+        `roles[${index}]`,
+        `unknown role "${String(role)}" (expected ${ROLES.join(", ")})`,
+      );
+    return role as Role;
+  });
+  const severity = text(root.severity, source, "severity");
+  if (!SEVERITIES.includes(severity as Severity))
+    throw new ProbeFileError(
+      source,
+      "severity",
+      `unknown severity "${severity}" (expected ${SEVERITIES.join(", ")})`,
+    );
+  const controls = parseControls(root.controls, source, catalogue);
+  const reads = list(root.reads, source, "reads").map((path, index) =>
+    factPath(path, source, `reads[${index}]`),
+  );
+  const verdicts = list(root.verdicts, source, "verdicts").map((entry, index) =>
+    parseVerdict(entry, source, `verdicts[${index}]`),
+  );
+  if (verdicts.length === 0) throw new ProbeFileError(source, "verdicts", "at least one verdict is required");
+  verdicts.forEach((verdict, index) => {
+    const isLast = index === verdicts.length - 1;
+    if (isLast && verdict.when !== null)
+      throw new ProbeFileError(
+        source,
+        `verdicts[${index}]`,
+        "the last verdict must have no `when`: it is the fallback",
+      );
+    if (!isLast && verdict.when === null)
+      throw new ProbeFileError(source, `verdicts[${index}].when`, "required on every verdict but the last");
+  });
+  return {
+    id,
+    title: text(root.title, source, "title"),
+    roles,
+    severity: severity as Severity,
+    controls,
+    reads,
+    verdicts,
+    remediation: text(root.remediation, source, "remediation").trim(),
+    references:
+      root.references === undefined
+        ? []
+        : list(root.references, source, "references").map((item, index) =>
+            text(item, source, `references[${index}]`),
+          ),
+    source,
+  };
+}
+
+function parseControls(
+  value: unknown,
+  source: string,
+  catalogue: BenchmarkCatalogue,
+): Record<string, string[]> {
+  const controls = record(value, source, "controls");
+  const known = new Set(catalogue.benchmarks.map((benchmark) => benchmark.id));
+  for (const key of Object.keys(controls)) {
+    if (!known.has(key))
+      throw new ProbeFileError(
+        source,
+        `controls.${key}`,
+        `unknown benchmark (benchmarks.yaml lists ${[...known].join(", ")})`,
+      );
+  }
+  const result: Record<string, string[]> = {};
+  for (const benchmark of known) {
+    // Every benchmark must be answered, even with [], so a forgotten mapping is an error, not a blank.
+    if (!(benchmark in controls))
+      throw new ProbeFileError(
+        source,
+        `controls.${benchmark}`,
+        "missing (use [] when the benchmark has no such control)",
+      );
+    result[benchmark] = list(controls[benchmark], source, `controls.${benchmark}`).map((item, index) => {
+      const control = String(item);
+      if (!/^\d+(\.\d+)*$/.test(control))
+        throw new ProbeFileError(
+          source,
+          `controls.${benchmark}[${index}]`,
+          `"${control}" is not a control number`,
+        );
+      return control;
+    });
+  }
+  return result;
+}
+
+function parseVerdict(value: unknown, source: string, field: string): Verdict {
+  const item = record(value, source, field);
+  for (const key of Object.keys(item)) {
+    if (!["status", "when", "evidence"].includes(key))
+      throw new ProbeFileError(source, `${field}.${key}`, "unknown field (expected status, when, evidence)");
+  }
+  const status = text(item.status, source, `${field}.status`);
+  if (!CHECK_STATUSES.includes(status as CheckStatus))
+    throw new ProbeFileError(
+      source,
+      `${field}.status`,
+      `unknown status "${status}" (expected ${CHECK_STATUSES.join(", ")})`,
+    );
+  return {
+    status: status as CheckStatus,
+    when: item.when === undefined ? null : parseCondition(item.when, source, `${field}.when`),
+    evidence: text(item.evidence, source, `${field}.evidence`),
+  };
+}
+
+function parseCondition(value: unknown, source: string, field: string): Condition {
+  const item = record(value, source, field);
+  const keys = Object.keys(item);
+  if (keys.length === 1 && (keys[0] === "all" || keys[0] === "any")) {
+    const key = keys[0];
+    const inner = list(item[key], source, `${field}.${key}`).map((entry, index) =>
+      parseCondition(entry, source, `${field}.${key}[${index}]`),
+    );
+    if (inner.length === 0)
+      throw new ProbeFileError(source, `${field}.${key}`, "needs at least one condition");
+    return key === "all" ? { all: inner } : { any: inner };
+  }
+  if (keys.length === 1 && keys[0] === "not")
+    return { not: parseCondition(item.not, source, `${field}.not`) };
+  const operators = keys.filter((key) => key !== "fact");
+  if (!("fact" in item) || operators.length !== 1) {
+    throw new ProbeFileError(
+      source,
+      field,
+      `expected {fact: PATH, OPERATOR: VALUE} or all/any/not; operators: ${CONDITION_OPERATORS.join(", ")}`,
+    );
+  }
+  const op = operators[0] as string;
+  if (!CONDITION_OPERATORS.includes(op as ConditionOperator))
+    throw new ProbeFileError(
+      source,
+      `${field}.${op}`,
+      `unknown operator (expected one of ${CONDITION_OPERATORS.join(", ")})`,
+    );
+  const operand = item[op];
+  if (op === "matches") {
+    try {
+      new RegExp(String(operand));
+    } catch (error) {
+      throw new ProbeFileError(
+        source,
+        `${field}.matches`,
+        `invalid regular expression: ${(error as Error).message}`,
+      );
+    }
+  }
+  if ((op === "exists" || op === "isEmpty") && typeof operand !== "boolean")
+    throw new ProbeFileError(source, `${field}.${op}`, "takes true or false");
+  if (
+    (op === "in" || op === "includesAny" || op === "includesAll" || op === "excludesAll") &&
+    !Array.isArray(operand)
+  )
+    throw new ProbeFileError(source, `${field}.${op}`, "takes a list");
+  return { fact: factPath(item.fact, source, `${field}.fact`), op: op as ConditionOperator, value: operand };
+}
+
+function factPath(value: unknown, source: string, field: string): string {
+  const path = text(value, source, field);
+  const root = parseFactPath(path) ? factRoot(path) : null;
+  if (root === null)
+    throw new ProbeFileError(source, field, `"${path}" is not a fact path (a.b, a[].b or a[field=value].b)`);
+  if (!FACT_ROOTS.has(root))
+    throw new ProbeFileError(source, field, `unknown fact "${root}" (known: ${[...FACT_ROOTS].join(", ")})`);
+  return path;
+}
+
+function record(value: unknown, source: string, field: string): Record<string, unknown> {
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw new ProbeFileError(source, field, "expected a mapping");
+  return value as Record<string, unknown>;
+}
+
+function list(value: unknown, source: string, field: string): unknown[] {
+  if (!Array.isArray(value))
+    throw new ProbeFileError(
+      source,
+      field,
+      value === undefined ? "missing (expected a list)" : "expected a list",
+    );
+  return value;
+}
+
+function text(value: unknown, source: string, field: string): string {
+  if (typeof value !== "string" || value.trim() === "")
+    throw new ProbeFileError(source, field, value === undefined ? "missing" : "expected a non-empty string");
+  return value;
+}

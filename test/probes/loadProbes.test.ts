@@ -1,0 +1,105 @@
+import { cp, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { defaultProbesDirectory, loadProbes, ProbeFileError } from "../../src/probes/index.js";
+
+async function probesCopy(): Promise<string> {
+  const directory = await mkdtemp(join(tmpdir(), "kubetls-probes-"));
+  await cp(defaultProbesDirectory(), directory, { recursive: true });
+  return directory;
+}
+
+async function expectLoadError(edit: (text: string) => string, file: string, message: RegExp): Promise<void> {
+  const directory = await probesCopy();
+  const path = join(directory, file);
+  await writeFile(path, edit(await readFile(path, "utf8")));
+  const failure = await loadProbes(directory).then(
+    () => null,
+    (error: unknown) => error,
+  );
+  expect(failure).toBeInstanceOf(ProbeFileError);
+  expect((failure as ProbeFileError).message).toMatch(
+    new RegExp(`${file.replace(".", "\\.")}: ${message.source}`),
+  );
+}
+
+describe("loadProbes", () => {
+  it("loads the shipped probes with a mapping for every listed benchmark", async () => {
+    const { catalogue, probes } = await loadProbes();
+    expect(catalogue.defaultBenchmark).toBe("cis-1.12");
+    expect(catalogue.benchmarks.map((benchmark) => benchmark.id)).toContain("cis-1.6");
+    const byId = new Map(probes.map((probe) => [probe.id, probe]));
+    expect(byId.get("kubelet.serving-cert")?.controls["cis-1.6"]).toEqual(["4.2.10"]);
+    expect(byId.get("kubelet.serving-cert")?.controls["cis-1.12"]).toEqual(["4.2.9"]);
+    expect(byId.get("kubelet.https")?.controls["cis-1.6"]).toEqual(["1.2.4"]);
+    expect(byId.get("kubelet.https")?.controls["cis-1.12"]).toEqual([]);
+    for (const probe of probes) {
+      expect(Object.keys(probe.controls).sort()).toEqual(
+        catalogue.benchmarks.map((benchmark) => benchmark.id).sort(),
+      );
+    }
+  });
+
+  it("names the file and the field of a malformed probe", async () => {
+    await expectLoadError(
+      (text) => text.replace("severity: high", "severity: catastrophic"),
+      "kubelet-https.yaml",
+      /severity: unknown severity "catastrophic"/,
+    );
+    await expectLoadError(
+      (text) => text.replace("status: PASS", "status: GREAT"),
+      "kubelet-https.yaml",
+      /verdicts\[0\]\.status: unknown status "GREAT"/,
+    );
+    await expectLoadError(
+      (text) => text.replace("fact: speaksTls", "fact: speaksTsl"),
+      "kubelet-https.yaml",
+      /verdicts\[0\]\.when\.fact: unknown fact "speaksTsl"/,
+    );
+    await expectLoadError(
+      (text) => text.replace("{ fact: plainHttp, is: true }", "{ fact: plainHttp, equals: true }"),
+      "kubelet-https.yaml",
+      /verdicts\[1\]\.when\.equals: unknown operator/,
+    );
+    await expectLoadError(
+      (text) => text.replace('  cis-1.6: ["1.2.4"]\n', ""),
+      "kubelet-https.yaml",
+      /controls\.cis-1\.6: missing/,
+    );
+    await expectLoadError(
+      (text) => text.replace("roles: [kubelet]", "roles: [kubelett]"),
+      "kubelet-https.yaml",
+      /roles\[0\]: unknown role "kubelett"/,
+    );
+    await expectLoadError(
+      (text) => `${text}\nsurprise: true\n`,
+      "kubelet-https.yaml",
+      /surprise: unknown field/,
+    );
+    await expectLoadError(
+      (text) => text.replace("roles: [kubelet]", "roles: [kubelet"),
+      "kubelet-https.yaml",
+      /\(file\): not valid YAML/,
+    );
+    await expectLoadError(
+      (text) => text.replace("default: cis-1.12", "default: cis-9.9"),
+      "benchmarks.yaml",
+      /default: "cis-9\.9" is not one of/,
+    );
+  });
+
+  it("rejects a duplicate probe id and a fallback that is not last", async () => {
+    const directory = await probesCopy();
+    await cp(join(directory, "kubelet-https.yaml"), join(directory, "kubelet-https-copy.yaml"));
+    await expect(loadProbes(directory)).rejects.toThrow(
+      /kubelet-https\.yaml: id: "kubelet\.https" is already defined in .*kubelet-https-copy\.yaml/,
+    );
+    await expectLoadError(
+      (text) =>
+        text.replace("  - status: ERROR\n", "  - status: ERROR\n    when: { fact: reachable, is: true }\n"),
+      "kubelet-https.yaml",
+      /verdicts\[3\]: the last verdict must have no `when`/,
+    );
+  });
+});
