@@ -1,6 +1,6 @@
 export type KeyType = "rsa" | "ec" | "ed25519" | "ed448" | "dsa" | "rsa-pss" | "unknown";
 
-/** One certificate as served, flattened for reports. Names are RFC 4514-ish `CN=a, O=b` strings. */
+/** One certificate as served, flattened for reports. Names are RFC 4514 strings, most specific first: `CN=a,O=b`. */
 export interface CertificateSummary {
   subject: string;
   issuer: string;
