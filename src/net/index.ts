@@ -1,0 +1,14 @@
+export { type CaptureTlsOptions, captureTls, type TlsCapture } from "./captureTls.js";
+export { classifySocketError } from "./classifySocketError.js";
+export { FORBIDDEN_KUBELET_PATHS, isForbiddenKubeletPath } from "./forbiddenPaths.js";
+export {
+  type ClientIdentity,
+  DEFAULT_MAX_BODY_BYTES,
+  type HttpAnswer,
+  type HttpFailure,
+  type HttpGetRequest,
+  type HttpOutcome,
+  httpGet,
+} from "./httpGet.js";
+export { type PlainHttpAnswer, type PlainHttpOptions, probePlainHttp } from "./probePlainHttp.js";
+export type { NetTarget } from "./target.js";
