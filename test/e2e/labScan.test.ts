@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Lab, startLab } from "../../src/lab/index.js";
+import { type EndpointResult, endpointKey } from "../../src/model/index.js";
+import type { ScanResult } from "../../src/report/index.js";
+import { runCli, uniqueLabNetwork } from "../support/cli.js";
+import { resultSchemaErrors } from "../support/schema.js";
+
+/*
+ * The built CLI scans the whole lab range with the default ports, as a user would scan a node range,
+ * and every posture's listener must come out exactly as the posture says; every other port refused.
+ */
+describe("kubetls scan against the embedded lab", () => {
+  let lab: Lab;
+  let result: ScanResult;
+  let byKey: Map<string, EndpointResult>;
+
+  beforeAll(async () => {
+    lab = await startLab({ network: uniqueLabNetwork() });
+    const run = await runCli([
+      "scan",
+      lab.targetRange,
+      "--ca-file",
+      lab.caFile,
+      "--format",
+      "json",
+      "--timeout",
+      "1500",
+      "--fail-on",
+      "none",
+    ]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    result = JSON.parse(run.stdout) as ScanResult;
+    byKey = new Map(result.endpoints.map((endpoint) => [endpointKey(endpoint), endpoint]));
+  });
+
+  afterAll(async () => {
+    await lab?.stop();
+  });
+
+  it("produces a document that validates against the shipped JSON Schema", () => {
+    expect(resultSchemaErrors(result)).toBeNull();
+    expect(result.schemaVersion).toBe(1);
+    expect(result.benchmark).toBe("cis-1.12");
+  });
+
+  it("scans every address on the kubelet, read-only and API server ports", () => {
+    expect(result.endpoints).toHaveLength(lab.postures.length * 3);
+    expect(result.summary.endpoints).toBe(lab.postures.length * 3);
+  });
+
+  it("reports every posture's listener exactly as the posture says", () => {
+    const mismatches: string[] = [];
+    for (const posture of lab.postures) {
+      for (const listener of posture.listeners) {
+        const key = endpointKey({ host: posture.address, port: listener.port });
+        const endpoint = byKey.get(key);
+        if (!endpoint) {
+          mismatches.push(`${posture.name} ${key}: missing from the report`);
+          continue;
+        }
+        const expect_ = listener.expect;
+        const actual = {
+          reachable: endpoint.reachable,
+          speaksTls: endpoint.speaksTls,
+          plainHttp: endpoint.plainHttp,
+          error: endpoint.error?.code,
+          validationErrors: endpoint.validation?.errors,
+          checks: Object.fromEntries(endpoint.checks.map((check) => [check.id, check.status])),
+        };
+        const wanted = {
+          reachable: expect_.reachable,
+          speaksTls: expect_.speaksTls,
+          plainHttp: expect_.plainHttp,
+          error: expect_.error,
+          validationErrors: expect_.validationErrors,
+          checks: expect_.checks,
+        };
+        if (JSON.stringify(actual) !== JSON.stringify(wanted)) {
+          mismatches.push(
+            `${posture.name} ${key}:\n  expected ${JSON.stringify(wanted)}\n  actual   ${JSON.stringify(actual)}`,
+          );
+        }
+      }
+    }
+    expect(mismatches.join("\n")).toBe("");
+  });
+
+  it("reports every other port of the lab as refused", () => {
+    const listening = new Set(
+      lab.postures.flatMap((posture) =>
+        posture.listeners.map((listener) => endpointKey({ host: posture.address, port: listener.port })),
+      ),
+    );
+    const others = result.endpoints.filter((endpoint) => !listening.has(endpointKey(endpoint)));
+    expect(others.length).toBeGreaterThan(0);
+    for (const endpoint of others) {
+      expect({
+        key: endpointKey(endpoint),
+        reachable: endpoint.reachable,
+        error: endpoint.error?.code,
+      }).toEqual({ key: endpointKey(endpoint), reachable: false, error: "refused" });
+    }
+  });
+
+  it("produces every chain validation error code from some posture", () => {
+    const seen = new Set(result.endpoints.flatMap((endpoint) => endpoint.validation?.errors ?? []));
+    for (const code of [
+      "untrusted-root",
+      "self-signed",
+      "expired",
+      "not-yet-valid",
+      "name-mismatch",
+      "incomplete-chain",
+      "weak-key",
+      "weak-signature",
+      "not-server-auth",
+      "kubelet-self-generated",
+    ]) {
+      expect(seen, code).toContain(code);
+    }
+  });
+
+  it("parses RSA and ECDSA chains from what the servers sent", () => {
+    const posture = (name: string) => lab.postures.find((candidate) => candidate.name === name);
+    const ecdsa = byKey.get(endpointKey({ host: posture("kubelet-ecdsa")?.address ?? "", port: 10250 }));
+    expect(ecdsa?.chain[0]).toMatchObject({
+      keyType: "ec",
+      curve: "P-256",
+      keyBits: 256,
+      signatureAlgorithm: "sha256WithRSAEncryption",
+    });
+    const selfGenerated = byKey.get(
+      endpointKey({ host: posture("kubelet-self-generated")?.address ?? "", port: 10250 }),
+    );
+    expect(selfGenerated?.chain).toHaveLength(2);
+    expect(selfGenerated?.chain[0]?.subject).toMatch(/^CN=lab-kubelet-self-generated@\d+$/);
+    expect(selfGenerated?.chain[1]).toMatchObject({ isCa: true, selfIssued: true });
+    expect(selfGenerated?.validation?.expiresInDays).toBeGreaterThanOrEqual(363);
+  });
+
+  it("never touches a sensitive kubelet path", () => {
+    expect(lab.sensitiveRequests).toEqual([]);
+  });
+});
