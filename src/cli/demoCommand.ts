@@ -23,6 +23,7 @@ export function registerDemoCommand(program: Command): void {
           {
             targets: createTargetPlan({ targets: [lab.targetRange] }),
             trust: { caFiles: [lab.caFile], kubeletCaFiles: [] },
+            identity: { clientCertFile: lab.clientCertFile, clientKeyFile: lab.clientKeyFile },
             pacing: { concurrency: 32, connectionsPerSecond: null, timeoutMs: 1500 },
             benchmark: flags.benchmark,
           },

@@ -22,8 +22,8 @@ export function registerScanCommand(program: Command): void {
 export async function scan(targets: string[], flags: ScanFlags): Promise<number> {
   const format = parseFormat(flags.format);
   const failOn = parseFailOn(flags.failOn);
-  if (targets.length === 0 && flags.targetsFile.length === 0) {
-    throw new UsageError("no targets: give addresses, ranges or names, or -f FILE");
+  if (targets.length === 0 && flags.targetsFile.length === 0 && flags.kubeconfig === undefined) {
+    throw new UsageError("no targets: give addresses, ranges or names, -f FILE, or --kubeconfig FILE");
   }
   validateTargets(targets, { allowLarge: flags.allowLarge === true });
   const plan = createTargetPlan({
@@ -46,6 +46,19 @@ export async function scan(targets: string[], flags: ScanFlags): Promise<number>
     {
       targets: plan,
       trust: { caFiles: flags.caFile, kubeletCaFiles: flags.kubeletCaFile },
+      identity: { clientCertFile: flags.clientCert, clientKeyFile: flags.clientKey },
+      cluster:
+        flags.kubeconfig === undefined
+          ? undefined
+          : {
+              kubeconfigFile: flags.kubeconfig,
+              context: flags.context,
+              nodeAddressTypes: flags.nodeAddressTypes
+                .split(",")
+                .map((type) => type.trim())
+                .filter(Boolean),
+            },
+      scope: flags.scope,
       pacing: {
         concurrency: flags.concurrency,
         connectionsPerSecond: flags.rate ?? null,

@@ -15,6 +15,12 @@ export interface ScanFlags {
   apiserverPorts: string;
   caFile: string[];
   kubeletCaFile: string[];
+  clientCert?: string;
+  clientKey?: string;
+  kubeconfig?: string;
+  context?: string;
+  nodeAddressTypes: string;
+  scope: string[];
   concurrency: number;
   rate?: number;
   timeout: number;
@@ -48,6 +54,27 @@ export function addScanFlags(command: Command): Command {
     .option(
       "--kubelet-ca-file <file>",
       "CA bundle for kubelet serving certs, when not the cluster CA",
+      collect,
+      [],
+    )
+    .option(
+      "--client-cert <file>",
+      "client certificate kubelets should accept (the API server's kubelet-client pair)",
+    )
+    .option("--client-key <file>", "private key of --client-cert")
+    .option(
+      "--kubeconfig <file>",
+      "kubeconfig: its API server is scanned, its nodes too when no targets are given",
+    )
+    .option("--context <name>", "kubeconfig context (default: current-context)")
+    .option(
+      "--node-address-types <list>",
+      "node address types to dial, in order of preference",
+      "InternalIP,Hostname",
+    )
+    .option(
+      "--scope <list>",
+      "addresses/CIDRs kubetls may ever connect to, whatever targets or the API say (repeatable)",
       collect,
       [],
     )

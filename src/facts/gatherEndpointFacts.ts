@@ -1,9 +1,13 @@
 import type { X509Certificate } from "node:crypto";
-import { isIP } from "node:net";
-import type { Endpoint, EndpointResult, NetError, Role } from "../model/index.js";
-import { captureTls, probePlainHttp } from "../net/index.js";
+import { isIP, type LookupFunction } from "node:net";
+import type { ScanIdentities } from "../identity/index.js";
+import type { AuthFacts, Endpoint, EndpointResult, NetError, Role } from "../model/index.js";
+import { captureTls, type TlsCapture } from "../net/index.js";
 import type { ConnectionGate } from "../scan/index.js";
-import { summarizeCertificate, validateChain } from "../x509/index.js";
+import { MalformedCertificateError, summarizeCertificate, validateChain } from "../x509/index.js";
+import { detectRole } from "./detectRole.js";
+import { gatherAuthFacts, type IdentityCredentials } from "./gatherAuthFacts.js";
+import { PATHS_BY_ROLE, ROLE_DETECTION_PATHS } from "./requestPlan.js";
 
 /** What gathering needs to know about the operator's set-up; no verdicts here, only facts. */
 export interface GatherContext {
@@ -11,6 +15,9 @@ export interface GatherContext {
   gate: ConnectionGate;
   /** Anchors for a role's serving chain: the kubelet CA for kubelets, the cluster CA otherwise. */
   anchorsFor(role: Role): X509Certificate[];
+  identities: ScanIdentities;
+  /** Resolver that refuses out-of-scope answers, when --scope is set. */
+  lookup?: LookupFunction;
   now: () => Date;
 }
 
@@ -19,49 +26,134 @@ export type GatheredFacts = Omit<EndpointResult, "checks">;
 /** Codes that mean no TCP connection was ever made. */
 const NEVER_CONNECTED = new Set(["refused", "unreachable", "dns-failure", "out-of-scope"]);
 
+/** Every fact about one endpoint: its TLS session and chain, its role, and what each identity was answered. */
 export async function gatherEndpointFacts(
   endpoint: Endpoint,
   context: GatherContext,
 ): Promise<GatheredFacts> {
-  if (endpoint.role === "kubelet-readonly") return gatherPlainHttpFacts(endpoint, context);
+  if (endpoint.role === "kubelet-readonly")
+    return gatherPlainHttpFacts(endpoint, "kubelet-readonly", context, {});
   await context.gate.take();
   const capture = await captureTls(endpoint, {
     timeoutMs: context.timeoutMs,
     servername: isIP(endpoint.host) === 0 ? endpoint.host : undefined,
+    lookup: context.lookup,
   });
-  const role = endpoint.role === "unknown" ? roleFromPort(endpoint.port) : endpoint.role;
-  if (!capture.ok) {
-    return {
-      ...blankFacts(endpoint, role),
-      reachable: wasConnected(capture.error),
-      error: capture.error,
-      plainHttp: capture.plainHttp !== undefined,
-    };
-  }
-  const servedChainDer = capture.servedChainDer;
-  return {
-    ...blankFacts(endpoint, role),
+  if (!capture.ok) return gatherWithoutSession(endpoint, capture, context);
+
+  const facts: GatheredFacts = {
+    ...blankFacts(endpoint, endpoint.role),
     reachable: true,
     speaksTls: true,
     tls: capture.session,
-    chain: servedChainDer.map((der) => summarizeCertificate(der)),
-    validation: validateChain({
-      servedChainDer,
-      anchors: context.anchorsFor(role),
-      host: endpoint.host,
-      now: context.now(),
-    }),
+    ...chainFacts(endpoint, capture.servedChainDer, context),
   };
+  let known: AuthFacts = {};
+  if (endpoint.role === "unknown") {
+    known = await gatherAuthFacts(endpoint, true, ROLE_DETECTION_PATHS, { anonymous: null }, context);
+    facts.role = detectRole(endpoint.port, true, known.anonymous ?? []);
+    // The chain was judged against the cluster CA before the role was known; kubelets may have their own.
+    Object.assign(facts, chainFacts({ ...endpoint, role: facts.role }, capture.servedChainDer, context));
+  }
+  facts.auth = await authFactsFor(endpoint, facts.role, true, context, known);
+  return facts;
 }
 
-/** The read-only kubelet port is plain HTTP by design: ask it, do not try TLS first. */
-async function gatherPlainHttpFacts(endpoint: Endpoint, context: GatherContext): Promise<GatheredFacts> {
-  await context.gate.take();
-  const answer = await probePlainHttp(endpoint, { timeoutMs: context.timeoutMs });
-  if (answer === null) {
-    return { ...blankFacts(endpoint, endpoint.role), error: { code: "refused", message: "no HTTP answer" } };
+function chainFacts(
+  endpoint: Endpoint,
+  servedChainDer: Buffer[],
+  context: GatherContext,
+): Pick<GatheredFacts, "chain" | "validation" | "error"> {
+  try {
+    return {
+      chain: servedChainDer.map((der) => summarizeCertificate(der)),
+      validation: validateChain({
+        servedChainDer,
+        anchors: context.anchorsFor(endpoint.role),
+        host: endpoint.host,
+        now: context.now(),
+      }),
+      error: null,
+    };
+  } catch (error) {
+    if (!(error instanceof MalformedCertificateError)) throw error;
+    // A hostile server can send bytes that are no certificate at all: keep the session, say what broke.
+    return { chain: [], validation: null, error: { code: "protocol-error", message: error.message } };
   }
-  return { ...blankFacts(endpoint, endpoint.role), reachable: true, plainHttp: true };
+}
+
+async function gatherWithoutSession(
+  endpoint: Endpoint,
+  capture: Extract<TlsCapture, { ok: false }>,
+  context: GatherContext,
+): Promise<GatheredFacts> {
+  const error = capture.error;
+  if (capture.plainHttp !== undefined) {
+    const role = endpoint.role === "unknown" ? "unknown" : endpoint.role;
+    return gatherPlainHttpFacts(endpoint, role, context, { error });
+  }
+  // A refused handshake is still TLS: the server asked for a certificate and would not go on without one.
+  const rejected = error.code === "handshake-rejected";
+  const facts: GatheredFacts = {
+    ...blankFacts(endpoint, endpoint.role === "unknown" ? "unknown" : endpoint.role),
+    reachable: !NEVER_CONNECTED.has(error.code),
+    error,
+    speaksTls: rejected,
+  };
+  if (!rejected) return facts;
+  if (facts.role === "unknown")
+    facts.role = detectRole(endpoint.port, true, [
+      { path: "/", outcome: "handshake-rejected", status: null, user: null, snippet: null },
+    ]);
+  facts.auth = await authFactsFor(endpoint, facts.role, true, context, {});
+  return facts;
+}
+
+/** Plain HTTP where TLS was expected, or the read-only port where plain HTTP is the design. */
+async function gatherPlainHttpFacts(
+  endpoint: Endpoint,
+  role: Role,
+  context: GatherContext,
+  seen: { error?: NetError },
+): Promise<GatheredFacts> {
+  const facts: GatheredFacts = { ...blankFacts(endpoint, role), error: seen.error ?? null };
+  let known: AuthFacts = {};
+  if (role === "unknown") {
+    known = await gatherAuthFacts(endpoint, false, ROLE_DETECTION_PATHS, { anonymous: null }, context);
+    facts.role = detectRole(endpoint.port, false, known.anonymous ?? []);
+  }
+  facts.auth = await authFactsFor(endpoint, facts.role, false, context, known);
+  const answers = facts.auth.anonymous ?? known.anonymous ?? [];
+  const answered = answers.some((probe) => probe.outcome === "http");
+  facts.plainHttp = answered || seen.error?.code === "not-tls";
+  facts.reachable = answered || (seen.error !== undefined && !NEVER_CONNECTED.has(seen.error.code));
+  if (!facts.reachable && facts.error === null) {
+    const failure = answers.find((probe) => probe.outcome !== "http");
+    facts.error = {
+      code: failure?.outcome === "http" || !failure ? "error" : failure.outcome,
+      message: failure?.snippet ?? "no answer",
+    };
+  }
+  return facts;
+}
+
+async function authFactsFor(
+  endpoint: Endpoint,
+  role: Role,
+  tls: boolean,
+  context: GatherContext,
+  known: AuthFacts,
+): Promise<AuthFacts> {
+  const paths = PATHS_BY_ROLE[role];
+  if (!paths) return known;
+  const identities: IdentityCredentials = { anonymous: null };
+  if (tls) {
+    identities.untrusted = context.identities.untrusted;
+    const trusted =
+      role === "apiserver" ? context.identities.trustedForApiserver : context.identities.trustedForKubelets;
+    if (trusted) identities.trusted = trusted;
+  }
+  return gatherAuthFacts(endpoint, tls, paths, identities, context, known);
 }
 
 function blankFacts(endpoint: Endpoint, role: Role): GatheredFacts {
@@ -77,17 +169,4 @@ function blankFacts(endpoint: Endpoint, role: Role): GatheredFacts {
     chain: [],
     validation: null,
   };
-}
-
-function wasConnected(error: NetError): boolean {
-  return !NEVER_CONNECTED.has(error.code);
-}
-
-/** Until role detection from answers lands, a host:port target takes its role from the well-known ports. */
-function roleFromPort(port: number): Role {
-  if (port === 10250) return "kubelet";
-  if (port === 10255) return "kubelet-readonly";
-  if (port === 6443 || port === 443) return "apiserver";
-  if (port === 2379 || port === 2380) return "etcd";
-  return "other";
 }

@@ -1,1 +1,5 @@
+export { authenticatedUser } from "./authenticatedUser.js";
+export { detectRole } from "./detectRole.js";
+export { type AuthRequestContext, gatherAuthFacts, toAuthProbe } from "./gatherAuthFacts.js";
 export { type GatherContext, type GatheredFacts, gatherEndpointFacts } from "./gatherEndpointFacts.js";
+export { PATHS_BY_ROLE, REQUESTS_IN_FLIGHT_PER_ENDPOINT } from "./requestPlan.js";

@@ -12,6 +12,8 @@ export interface KubeletBehaviour {
   nodeName: string;
   authentication: AuthenticationPolicy;
   authorizationMode: "Webhook" | "AlwaysAllow";
+  /** Webhook mode with an RBAC binding that grants system:anonymous nodes/proxy (a real misconfiguration). */
+  anonymousAuthorized?: boolean;
   /** Whether the posture serves a certificate from --tls-cert-file (false: self-generated). */
   tlsCertFile: string | null;
   readOnlyPort: number;
@@ -36,12 +38,13 @@ export function kubeletSecureHandler(
   return (request: IncomingMessage, response: ServerResponse): void => {
     const path = new URL(request.url ?? "/", "http://kubelet").pathname;
     if (SENSITIVE_PATH.test(path)) sensitive.record({ server, path });
-    const user = userOf(authenticate(request, behaviour.authentication));
+    const authentication = authenticate(request, behaviour.authentication);
+    const user = userOf(authentication);
     if (user === null) {
       writeText(response, 401, "Unauthorized");
       return;
     }
-    if (!authorized(behaviour, user)) {
+    if (!authorized(behaviour, user, authentication.kind === "anonymous")) {
       writeText(
         response,
         403,
@@ -66,8 +69,9 @@ export function kubeletReadOnlyHandler(
   };
 }
 
-function authorized(behaviour: KubeletBehaviour, user: LabUser): boolean {
-  return behaviour.authorizationMode === "AlwaysAllow" || isClusterAdmin(user);
+function authorized(behaviour: KubeletBehaviour, user: LabUser, anonymous: boolean): boolean {
+  if (behaviour.authorizationMode === "AlwaysAllow") return true;
+  return isClusterAdmin(user) || (anonymous && behaviour.anonymousAuthorized === true);
 }
 
 function verbOf(request: IncomingMessage): string {

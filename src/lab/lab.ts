@@ -31,6 +31,13 @@ export interface Lab {
   postures: LabPostureInstance[];
   /** Requests that reached a sensitive kubelet path: must stay empty under any kubetls scan. */
   sensitiveRequests: { server: string; path: string }[];
+  /** Connections to the decoy node outside the range: must stay empty when --scope excludes it. */
+  tripwireConnections: { address: string; from: string }[];
+  /** The API server's kubelet-client pair (what kubelets accept), for --client-cert/--client-key. */
+  clientCertFile: string;
+  clientKeyFile: string;
+  /** A kubeconfig for the lab's good API server with an admin client certificate. */
+  kubeconfigFile: string;
   stop(): Promise<void>;
 }
 
@@ -42,6 +49,30 @@ export interface LabOptions {
 }
 
 export const DEFAULT_LAB_NETWORK = "127.10.0";
+const OUTSIDE_RANGE_OCTET = 250;
+
+function labKubeconfig(apiserverAddress: string, pki: LabPki): string {
+  const base64 = (text: string) => Buffer.from(text).toString("base64");
+  return [
+    "apiVersion: v1",
+    "kind: Config",
+    "clusters:",
+    "  - name: kubetls-lab",
+    "    cluster:",
+    `      server: https://${apiserverAddress}:6443`,
+    `      certificate-authority-data: ${base64(pki.clusterCa.certPem)}`,
+    "users:",
+    "  - name: kubetls-lab-admin",
+    "    user:",
+    `      client-certificate-data: ${base64(pki.adminClient.certPem)}`,
+    `      client-key-data: ${base64(pki.adminClient.keyPem)}`,
+    "contexts:",
+    "  - name: kubetls-lab",
+    "    context: { cluster: kubetls-lab, user: kubetls-lab-admin }",
+    "current-context: kubetls-lab",
+    "",
+  ].join("\n");
+}
 
 /**
  * Starts every posture on its own loopback address (127.x.y.1, .2, ...) at the real Kubernetes ports,
@@ -55,20 +86,38 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const chosen = options.only ? POSTURES.filter((posture) => options.only?.includes(posture.name)) : POSTURES;
   const pki = await mintLabPki();
   const sensitiveRequests: Lab["sensitiveRequests"] = [];
+  const tripwireConnections: Lab["tripwireConnections"] = [];
   const sensitive = { record: (entry: { server: string; path: string }) => sensitiveRequests.push(entry) };
   const nodes: LabNode[] = [];
   const running: RunningListener[] = [];
   const instances: LabPostureInstance[] = [];
   const directory = await mkdtemp(join(tmpdir(), "kubetls-lab-"));
   const caFile = join(directory, "ca.crt");
+  const clientCertFile = join(directory, "apiserver-kubelet-client.crt");
+  const clientKeyFile = join(directory, "apiserver-kubelet-client.key");
   await writeFile(caFile, pki.clusterCa.certPem);
+  await writeFile(clientCertFile, pki.apiserverKubeletClient.certPem);
+  await writeFile(clientKeyFile, pki.apiserverKubeletClient.keyPem, { mode: 0o600 });
 
   try {
+    const inRange = (postures: readonly Posture[]) => {
+      let next = 1;
+      return postures.map((posture) => ({
+        posture,
+        address: posture.outsideRange ? `${network}.${OUTSIDE_RANGE_OCTET}` : `${network}.${next++}`,
+      }));
+    };
     const built = await Promise.all(
-      chosen.map(async (posture: Posture, index) => {
-        const address = `${network}.${index + 1}`;
+      inRange(chosen).map(async ({ posture, address }) => {
         const nodeName = `lab-${posture.name}`;
-        const listeners = await posture.build({ address, nodeName, pki, sensitive, labNodes: () => nodes });
+        const listeners = await posture.build({
+          address,
+          nodeName,
+          pki,
+          sensitive,
+          labNodes: () => nodes,
+          recordTripwire: (entry) => tripwireConnections.push(entry),
+        });
         return { posture, address, nodeName, listeners };
       }),
     );
@@ -90,13 +139,21 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     throw error;
   }
 
+  const inRangeCount = chosen.filter((posture) => !posture.outsideRange).length;
+  const apiserver = instances.find((instance) => instance.name === "apiserver-good");
+  const kubeconfigFile = join(directory, "kubeconfig");
+  await writeFile(kubeconfigFile, labKubeconfig(apiserver?.address ?? `${network}.1`, pki), { mode: 0o600 });
   return {
-    targetRange: `${network}.1-${instances.length}`,
+    targetRange: `${network}.1-${inRangeCount}`,
     addresses: instances.map((instance) => instance.address),
     caFile,
+    clientCertFile,
+    clientKeyFile,
+    kubeconfigFile,
     pki,
     postures: instances,
     sensitiveRequests,
+    tripwireConnections,
     stop: async () => {
       await Promise.all(running.map((listener) => listener.close()));
       await rm(directory, { recursive: true, force: true });

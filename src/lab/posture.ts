@@ -24,6 +24,8 @@ export type ServeSpec =
       chain: MintedCertificate[];
       /** Client CA certificates to request and verify against; empty means no certificate is requested. */
       clientCas: MintedCertificate[];
+      /** Fail the handshake without a verified client certificate (etcd --client-cert-auth, nginx verify on). */
+      requireClientCertificate?: boolean;
       minVersion?: "TLSv1" | "TLSv1.1" | "TLSv1.2" | "TLSv1.3";
       maxVersion?: "TLSv1" | "TLSv1.1" | "TLSv1.2" | "TLSv1.3";
       ciphers?: string;
@@ -32,7 +34,9 @@ export type ServeSpec =
   | { kind: "plain-http"; handler: RequestHandler }
   | { kind: "tarpit" }
   | { kind: "garbage" }
-  | { kind: "reset" };
+  | { kind: "reset" }
+  /** Accepts and closes at once, recording the connection: the scope test's tripwire. */
+  | { kind: "tripwire"; record: (remoteAddress: string) => void };
 
 export interface PostureListener {
   port: number;
@@ -48,6 +52,8 @@ export interface PostureContext {
   sensitive: SensitiveRequestLog;
   /** The kubelets of the lab, for the API server's node list and proxy. */
   labNodes: () => readonly LabNode[];
+  /** Where tripwire listeners report a connection. */
+  recordTripwire: (entry: { address: string; from: string }) => void;
 }
 
 export interface Posture {
@@ -56,5 +62,10 @@ export interface Posture {
   summary: string;
   /** Whether the lab API server lists this posture's kubelet as a node. */
   isNode?: boolean;
+  /**
+   * Bound at <network>.250, outside the lab's target range: a node the API lists that a scan with
+   * --scope set to the lab range must never dial.
+   */
+  outsideRange?: boolean;
   build(context: PostureContext): Promise<PostureListener[]>;
 }

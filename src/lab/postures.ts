@@ -1,8 +1,8 @@
 import type { CheckStatus, ValidationErrorCode } from "../model/index.js";
 import { mintKubeletSelfGeneratedChain } from "../x509/index.js";
 import { type CertificateSpec, type MintedCertificate, mintCertificate } from "../x509/mint.js";
-import { apiserverHandler } from "./apiserverEmulator.js";
-import { type KubeletBehaviour, kubeletSecureHandler } from "./kubeletEmulator.js";
+import { type ApiserverBehaviour, apiserverHandler } from "./apiserverEmulator.js";
+import { type KubeletBehaviour, kubeletReadOnlyHandler, kubeletSecureHandler } from "./kubeletEmulator.js";
 import type { ListenerExpectation, Posture, PostureContext, PostureListener } from "./posture.js";
 
 export const KUBELET_PORT = 10250;
@@ -163,62 +163,152 @@ export const POSTURES: readonly Posture[] = [
           {
             "kubelet.https": "FAIL",
             "kubelet.serving-cert": "SKIP",
+            "kubelet.anonymous-auth": "PASS",
+            "kubelet.authorization": "PASS",
+            "kubelet.client-ca": "INFO",
           },
         ),
       },
     ],
   },
   {
-    name: "apiserver-good",
-    summary:
-      "kubeadm API server: cluster-CA serving cert, anonymous on with RBAC, kubelet client cert and CA set",
+    name: "kubelet-always-allow",
+    summary: "kubelet on flag defaults: anonymous auth on, AlwaysAllow, read-only port 10255 open",
     build: async (context) => {
-      const leaf = await mintCertificate({
-        subject: { commonName: "kube-apiserver" },
-        key: { type: "rsa", bits: 2048 },
-        issuer: context.pki.clusterCa,
-        dnsNames: [
-          "kubernetes",
-          "kubernetes.default",
-          "kubernetes.default.svc",
-          "kubernetes.default.svc.cluster.local",
-        ],
-        ipAddresses: [context.address],
-        extendedKeyUsage: ["serverAuth"],
-      });
+      const behaviour = {
+        authentication: { clientCa: "cluster" as const, anonymousAuth: true, tokens: new Map() },
+        authorizationMode: "AlwaysAllow" as const,
+        readOnlyPort: KUBELET_READONLY_PORT,
+      };
       return [
-        {
-          port: APISERVER_PORT,
-          role: "apiserver",
-          serve: {
-            kind: "tls",
-            chain: [leaf],
-            clientCas: [context.pki.clusterCa],
-            handler: apiserverHandler({
-              gitVersion: "v1.30.2",
-              authentication: {
-                clientCa: "cluster",
-                anonymousAuth: true,
-                tokens: new Map([[LAB_ADMIN_TOKEN, { name: "lab-admin", groups: ["system:masters"] }]]),
-              },
-              anonymousIsAdmin: false,
-              kubeletClientCertificate: {
-                certPem: context.pki.apiserverKubeletClient.certPem,
-                keyPem: context.pki.apiserverKubeletClient.keyPem,
-              },
-              kubeletCertificateAuthority: context.pki.clusterCa.certPem,
-              nodes: context.labNodes,
-            }),
-          },
-          expect: expectation(
-            { speaksTls: true, plainHttp: false, validationErrors: [] },
-            {
-              "apiserver.serving-cert": "PASS",
-            },
-          ),
-        },
+        await kubeletListener(context, await servingLeaf(context), {
+          behaviour,
+          checks: { "kubelet.anonymous-auth": "FAIL", "kubelet.authorization": "FAIL" },
+        }),
+        readOnlyListener(context, behaviourFor(context, behaviour)),
       ];
     },
+  },
+  {
+    name: "kubelet-anonymous-allowed",
+    summary: "anonymous auth on and an RBAC binding granting system:anonymous nodes/proxy: /pods answers 200",
+    build: async (context) => [
+      await kubeletListener(context, await servingLeaf(context), {
+        behaviour: {
+          authentication: { clientCa: "cluster", anonymousAuth: true, tokens: new Map() },
+          anonymousAuthorized: true,
+        },
+        checks: { "kubelet.anonymous-auth": "FAIL", "kubelet.authorization": "FAIL" },
+      }),
+    ],
+  },
+  {
+    name: "kubelet-anonymous-forbidden",
+    summary: "anonymous auth on, Webhook authorization denies: 403 naming system:anonymous",
+    build: async (context) => [
+      await kubeletListener(context, await servingLeaf(context), {
+        behaviour: { authentication: { clientCa: "cluster", anonymousAuth: true, tokens: new Map() } },
+        checks: { "kubelet.anonymous-auth": "FAIL" },
+      }),
+    ],
+  },
+  {
+    name: "kubelet-any-client-ca",
+    summary: "believes any client certificate it is shown: the untrusted CN gets a 403 naming it",
+    build: async (context) => [
+      await kubeletListener(context, await servingLeaf(context), {
+        behaviour: { authentication: { clientCa: "any", anonymousAuth: false, tokens: new Map() } },
+        checks: { "kubelet.client-ca": "FAIL" },
+      }),
+    ],
+  },
+  {
+    name: "kubelet-no-client-ca",
+    summary: "no --client-ca-file: no certificate is requested, so even the API server's is never seen",
+    build: async (context) => [
+      await kubeletListener(context, await servingLeaf(context), {
+        behaviour: { authentication: { clientCa: "none", anonymousAuth: false, tokens: new Map() } },
+        checks: { "kubelet.client-ca": "FAIL" },
+      }),
+    ],
+  },
+  {
+    name: "kubelet-strict-tls12",
+    summary: "a TLS 1.2 terminator that fails the handshake without a verified client certificate",
+    build: async (context) => [
+      await kubeletListener(context, await servingLeaf(context), {
+        tls: { requireClientCertificate: true, maxVersion: "TLSv1.2" },
+        expect: { error: "handshake-rejected", validationErrors: [] },
+      }),
+    ],
+  },
+  {
+    name: "kubelet-strict-tls13",
+    summary: "TLS 1.3 only and a client certificate required: the rejection arrives on the first read",
+    build: async (context) => [
+      await kubeletListener(context, await servingLeaf(context), {
+        tls: { requireClientCertificate: true, minVersion: "TLSv1.3" },
+      }),
+    ],
+  },
+  {
+    name: "apiserver-good",
+    summary:
+      "kubeadm API server: anonymous on with RBAC, --kubelet-client-certificate and --kubelet-certificate-authority set",
+    build: async (context) => [await apiserverListener(context, {}, { "apiserver.anonymous-auth": "WARN" })],
+  },
+  {
+    name: "apiserver-anonymous-off",
+    summary: "API server with --anonymous-auth=false: every certless request is 401",
+    build: async (context) => [
+      await apiserverListener(context, { anonymousAuth: false }, { "apiserver.anonymous-auth": "PASS" }),
+    ],
+  },
+  {
+    name: "apiserver-anonymous-allowed",
+    summary: "API server whose RBAC lets system:anonymous read /api",
+    build: async (context) => [
+      await apiserverListener(context, { anonymousIsAdmin: true }, { "apiserver.anonymous-auth": "FAIL" }),
+    ],
+  },
+  {
+    name: "apiserver-no-kubelet-client-cert",
+    summary: "API server without --kubelet-client-certificate: kubelets answer its proxied requests with 401",
+    build: async (context) => [
+      await apiserverListener(
+        context,
+        { kubeletClientCertificate: null },
+        { "apiserver.anonymous-auth": "WARN", "apiserver.kubelet-client-cert": "FAIL" },
+      ),
+    ],
+  },
+  {
+    name: "apiserver-no-kubelet-ca",
+    summary: "API server without --kubelet-certificate-authority: it proxies to a kubelet nobody can verify",
+    build: async (context) => [
+      await apiserverListener(
+        context,
+        { kubeletCertificateAuthority: null },
+        { "apiserver.anonymous-auth": "WARN", "apiserver.kubelet-certificate-authority": "FAIL" },
+      ),
+    ],
+  },
+  {
+    name: "decoy-node",
+    summary: "a node the API server lists outside the scanned range; records any connection to it",
+    isNode: true,
+    outsideRange: true,
+    build: async (context) => [
+      {
+        port: KUBELET_PORT,
+        role: "kubelet",
+        serve: {
+          kind: "tripwire",
+          record: (from) => context.recordTripwire({ address: context.address, from }),
+        },
+        expect: expectation({ speaksTls: false, plainHttp: false, error: "reset" }, {}),
+      },
+    ],
   },
   {
     name: "closed",
@@ -242,6 +332,75 @@ export const POSTURES: readonly Posture[] = [
   },
 ];
 
+/** The read-only port: plain HTTP, no authentication, the kubelet's own answers. */
+function readOnlyListener(context: PostureContext, behaviour: KubeletBehaviour): PostureListener {
+  return {
+    port: KUBELET_READONLY_PORT,
+    role: "kubelet-readonly",
+    serve: {
+      kind: "plain-http",
+      handler: kubeletReadOnlyHandler(behaviour, context.sensitive, context.address),
+    },
+    expect: expectation({ speaksTls: false, plainHttp: true }, { "kubelet.read-only-port": "FAIL" }),
+  };
+}
+
+/** What a correct kubeadm API server answers; variants override flags and the verdicts they change. */
+async function apiserverListener(
+  context: PostureContext,
+  overrides: Partial<Omit<ApiserverBehaviour, "authentication">> & { anonymousAuth?: boolean },
+  checks: Record<string, CheckStatus>,
+): Promise<PostureListener> {
+  const leaf = await mintCertificate({
+    subject: { commonName: "kube-apiserver" },
+    key: { type: "rsa", bits: 2048 },
+    issuer: context.pki.clusterCa,
+    dnsNames: [
+      "kubernetes",
+      "kubernetes.default",
+      "kubernetes.default.svc",
+      "kubernetes.default.svc.cluster.local",
+    ],
+    ipAddresses: [context.address],
+    extendedKeyUsage: ["serverAuth"],
+  });
+  const { anonymousAuth, ...flags } = overrides;
+  return {
+    port: APISERVER_PORT,
+    role: "apiserver",
+    serve: {
+      kind: "tls",
+      chain: [leaf],
+      clientCas: [context.pki.clusterCa],
+      handler: apiserverHandler({
+        gitVersion: "v1.30.2",
+        authentication: {
+          clientCa: "cluster",
+          anonymousAuth: anonymousAuth ?? true,
+          tokens: new Map([[LAB_ADMIN_TOKEN, { name: "lab-admin", groups: ["system:masters"] }]]),
+        },
+        anonymousIsAdmin: false,
+        kubeletClientCertificate: {
+          certPem: context.pki.apiserverKubeletClient.certPem,
+          keyPem: context.pki.apiserverKubeletClient.keyPem,
+        },
+        kubeletCertificateAuthority: context.pki.clusterCa.certPem,
+        nodes: context.labNodes,
+        ...flags,
+      }),
+    },
+    expect: expectation(
+      { speaksTls: true, plainHttp: false, validationErrors: [] },
+      {
+        "apiserver.serving-cert": "PASS",
+        "apiserver.kubelet-client-cert": "PASS",
+        "apiserver.kubelet-certificate-authority": "PASS",
+        ...checks,
+      },
+    ),
+  };
+}
+
 async function servingLeaf(
   context: PostureContext,
   overrides: Partial<CertificateSpec> = {},
@@ -261,7 +420,23 @@ async function servingLeaf(
 interface KubeletListenerOptions {
   errors?: ValidationErrorCode[];
   behaviour?: Partial<KubeletBehaviour>;
+  tls?: {
+    requireClientCertificate?: boolean;
+    minVersion?: "TLSv1.2" | "TLSv1.3";
+    maxVersion?: "TLSv1.2" | "TLSv1.3";
+  };
+  /** Facts and verdicts that differ from a well-behaved kubelet's. */
+  expect?: Partial<Omit<ListenerExpectation, "checks">>;
+  checks?: Record<string, CheckStatus>;
 }
+
+/** The verdicts of a kubelet that authenticates and authorizes properly (given a trusted identity). */
+const WELL_BEHAVED_KUBELET: Record<string, CheckStatus> = {
+  "kubelet.https": "PASS",
+  "kubelet.anonymous-auth": "PASS",
+  "kubelet.authorization": "PASS",
+  "kubelet.client-ca": "PASS",
+};
 
 async function kubeletListener(
   context: PostureContext,
@@ -278,12 +453,14 @@ async function kubeletListener(
       chain,
       clientCas: behaviour.authentication.clientCa === "none" ? [] : [context.pki.clusterCa],
       handler: kubeletSecureHandler(behaviour, context.sensitive, context.address),
+      ...options.tls,
     },
     expect: expectation(
-      { speaksTls: true, plainHttp: false, validationErrors: errors },
+      { speaksTls: true, plainHttp: false, validationErrors: errors, ...options.expect },
       {
-        "kubelet.https": "PASS",
+        ...WELL_BEHAVED_KUBELET,
         "kubelet.serving-cert": errors.length === 0 ? "PASS" : "FAIL",
+        ...options.checks,
       },
     ),
   };
@@ -313,6 +490,9 @@ function hostileListener(
       {
         "kubelet.https": "ERROR",
         "kubelet.serving-cert": "SKIP",
+        "kubelet.anonymous-auth": "ERROR",
+        "kubelet.authorization": "ERROR",
+        "kubelet.client-ca": "ERROR",
       },
     ),
   };

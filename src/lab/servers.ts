@@ -50,7 +50,7 @@ function createServerFor(spec: ServeSpec): Server {
           key: spec.chain[0]?.keyPem,
           // Go's tls.RequestClientCert: ask, advertise the CA names, never fail the handshake.
           requestCert: spec.clientCas.length > 0,
-          rejectUnauthorized: false,
+          rejectUnauthorized: spec.requireClientCertificate === true,
           ca: spec.clientCas.length > 0 ? spec.clientCas.map((ca) => ca.certPem) : undefined,
           minVersion: spec.minVersion ?? "TLSv1.2",
           maxVersion: spec.maxVersion,
@@ -71,6 +71,11 @@ function createServerFor(spec: ServeSpec): Server {
     case "reset":
       return createTcpServer((socket) => {
         socket.resetAndDestroy();
+      });
+    case "tripwire":
+      return createTcpServer((socket) => {
+        spec.record(socket.remoteAddress ?? "unknown");
+        socket.destroy();
       });
   }
 }

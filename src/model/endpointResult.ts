@@ -9,6 +9,38 @@ export interface TlsSession {
   alpn: string | null;
 }
 
+export type Identity = "anonymous" | "untrusted" | "trusted";
+
+/** One GET under one client identity: what came back, and who the server said we were. */
+export interface AuthProbe {
+  path: string;
+  /** "http" when a response arrived (see status), otherwise the net error code. */
+  outcome: "http" | NetError["code"];
+  status: number | null;
+  /** The user the server named in its answer (kubelet 403 text, API server Status message). */
+  user: string | null;
+  snippet: string | null;
+}
+
+export type AuthFacts = Partial<Record<Identity, AuthProbe[]>>;
+
+/**
+ * The API server's node proxy to one node's kubelet (GET /api/v1/nodes/NAME/proxy/healthz), joined
+ * with what kubetls saw talking to that kubelet directly: together they show whether the API server
+ * authenticates to kubelets and whether it verifies their serving certificates.
+ */
+export interface NodeProxyProbe {
+  node: string;
+  kubelet: string | null;
+  outcome: "http" | NetError["code"];
+  status: number | null;
+  snippet: string | null;
+  /** Direct observation of that kubelet: its chain validates against the kubelet CA. */
+  kubeletChainTrusted: boolean | null;
+  /** Direct observation of that kubelet: an anonymous GET /pods was refused (401, or the handshake). */
+  kubeletRejectsAnonymous: boolean | null;
+}
+
 /** The one flat record kubetls keeps per endpoint: every fact, then the verdicts over them. */
 export interface EndpointResult {
   host: string;
@@ -22,4 +54,8 @@ export interface EndpointResult {
   chain: CertificateSummary[];
   validation: ChainValidation | null;
   checks: CheckResult[];
+  /** Per client identity, the read-only GETs made (part of every kubelet and API server record). */
+  auth?: AuthFacts;
+  /** API servers kubetls holds credentials for: the node-proxy evidence, one entry per in-scope node. */
+  nodeProxy?: NodeProxyProbe[];
 }

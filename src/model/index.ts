@@ -1,5 +1,12 @@
 export type { CertificateSummary, ChainValidation, KeyType, ValidationErrorCode } from "./certificate.js";
 export { CHECK_STATUSES, type CheckResult, type CheckStatus, type Severity } from "./check.js";
 export { type Endpoint, endpointKey, ROLES, type Role } from "./endpoint.js";
-export type { EndpointResult, TlsSession } from "./endpointResult.js";
+export type {
+  AuthFacts,
+  AuthProbe,
+  EndpointResult,
+  Identity,
+  NodeProxyProbe,
+  TlsSession,
+} from "./endpointResult.js";
 export { type NetError, type NetErrorCode, netError } from "./netError.js";

@@ -106,6 +106,8 @@ function classifyOne(err: unknown, target: NetTarget | undefined): NetError {
   const where = describeTarget(fields, target);
 
   if (REFUSED.has(code)) return netError("refused", `connection refused by ${where}`);
+  // Raised by the --scope resolver: the name resolved only to addresses kubetls may not touch.
+  if (code === "ENOTALLOWED") return netError("out-of-scope", `${where}: ${detail(fields, code)}`);
   if (TIMED_OUT.has(code) || fields.name === "TimeoutError") return timedOut(code, where);
   if (RESET.has(code)) {
     return code === "UND_ERR_SOCKET"

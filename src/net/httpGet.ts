@@ -26,6 +26,8 @@ export interface HttpGetRequest {
    */
   timeoutMs: number;
   maxBodyBytes?: number;
+  /** Return the whole body (up to maxBodyBytes) as `body`, for JSON answers such as a NodeList. */
+  keepBody?: boolean;
   lookup?: LookupFunction;
 }
 
@@ -38,6 +40,8 @@ export interface HttpAnswer {
   bodyBytesRead: number;
   /** True when reading stopped at `maxBodyBytes` with more still coming. */
   truncated: boolean;
+  /** The body as read (at most maxBodyBytes), only when the request asked for `keepBody`. */
+  body?: string;
 }
 
 export interface HttpFailure {
@@ -117,14 +121,19 @@ export async function httpGet(request: HttpGetRequest): Promise<HttpOutcome> {
         ...(bearerToken ? { authorization: `Bearer ${bearerToken}` } : {}),
       },
     });
-    const body = await readBounded(response.body, request.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, phases);
+    const maxBodyBytes = request.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const keepBytes = request.keepBody ? maxBodyBytes : SNIPPET_BYTES;
+    const body = await readBounded(response.body, maxBodyBytes, keepBytes, phases);
     return {
       outcome: "http",
       status: response.statusCode,
       contentType: firstHeader(response.headers["content-type"]),
-      bodySnippet: redact(printableSnippet(body.start.toString("utf8"), SNIPPET_CHARS)),
+      bodySnippet: redact(
+        printableSnippet(body.start.subarray(0, SNIPPET_BYTES).toString("utf8"), SNIPPET_CHARS),
+      ),
       bodyBytesRead: body.bytesRead,
       truncated: body.truncated,
+      ...(request.keepBody ? { body: body.start.toString("utf8") } : {}),
     };
   } catch (err) {
     const error =
@@ -153,10 +162,11 @@ interface BoundedBody {
   truncated: boolean;
 }
 
-/** Reads until the end or just past `maxBodyBytes`, keeping only the start; the rest is never buffered. */
+/** Reads until the end or just past `maxBodyBytes`, keeping only the first `keepBytes`; the rest is never buffered. */
 async function readBounded(
   body: AsyncIterable<Buffer>,
   maxBodyBytes: number,
+  keepBytes: number,
   phases: PhaseDeadline,
 ): Promise<BoundedBody> {
   phases.enter("body");
@@ -167,8 +177,8 @@ async function readBounded(
   for await (const chunk of body) {
     phases.enter("body");
     bytesRead += chunk.length;
-    if (keptBytes < SNIPPET_BYTES) {
-      const piece = chunk.subarray(0, SNIPPET_BYTES - keptBytes);
+    if (keptBytes < keepBytes) {
+      const piece = chunk.subarray(0, keepBytes - keptBytes);
       kept.push(piece);
       keptBytes += piece.length;
     }

@@ -1,9 +1,16 @@
 import type { X509Certificate } from "node:crypto";
-import { type GatheredFacts, gatherEndpointFacts } from "../facts/index.js";
-import type { Endpoint, EndpointResult, Role } from "../model/index.js";
+import {
+  type GatherContext,
+  type GatheredFacts,
+  gatherEndpointFacts,
+  REQUESTS_IN_FLIGHT_PER_ENDPOINT,
+} from "../facts/index.js";
+import { prepareScanIdentities } from "../identity/index.js";
+import { type Endpoint, type EndpointResult, endpointKey, type Role } from "../model/index.js";
 import { type EndpointFacts, evaluateProbes, loadProbes, type ScanContext } from "../probes/index.js";
 import { type InvalidTarget, type ScanResult, sortEndpoints, summarize } from "../report/index.js";
 import { connectionGate, DeadlineExceeded, schedule, withDeadline } from "../scan/index.js";
+import { type ScopeGuard, scopeGuard } from "../scope/index.js";
 import { streamEndpoints, type TargetItem } from "../targets/index.js";
 import { loadCaBundle } from "../x509/index.js";
 import type { ScanOptions } from "./scanOptions.js";
@@ -17,10 +24,25 @@ export class UnknownBenchmarkError extends Error {
 }
 
 /*
- * An endpoint may take several phases (connect, handshake, a plain-HTTP follow-up), each with its own
- * deadline; this outer bound is what guarantees a hostile peer can never hold a worker longer.
+ * An endpoint takes a handshake (connect + handshake phases, maybe a plain-HTTP follow-up), then up to
+ * 3 identities x 5 paths of GETs, REQUESTS_IN_FLIGHT_PER_ENDPOINT at a time, each GET capped at three
+ * phases. Every phase has its own deadline; this outer bound only guarantees a worker always moves on.
  */
-const PHASES_PER_ENDPOINT = 6;
+function endpointDeadlineMs(timeoutMs: number): number {
+  const requestRounds = Math.ceil(15 / REQUESTS_IN_FLIGHT_PER_ENDPOINT) + 1;
+  return timeoutMs * (4 + 3 * requestRounds);
+}
+
+/** Never dialled: the endpoint lies outside --scope. */
+function outOfScope(endpoint: Endpoint, scope: ScopeGuard): GatheredFacts {
+  return {
+    ...unreachable(endpoint),
+    error: {
+      code: "out-of-scope",
+      message: `${endpointKey(endpoint)} is outside --scope ${scope.describe()}: not contacted`,
+    },
+  };
+}
 
 /** targets -> schedule -> facts -> verdicts: the whole scan as a library call. */
 export async function runScan(options: ScanOptions): Promise<ScanResult> {
@@ -41,16 +63,23 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       : clusterAnchors;
   const anchorsFor = (role: Role): X509Certificate[] =>
     role === "kubelet" || role === "kubelet-readonly" ? kubeletAnchors : clusterAnchors;
+  const identities = await prepareScanIdentities({
+    clientCertFile: options.identity?.clientCertFile,
+    clientKeyFile: options.identity?.clientKeyFile,
+  });
+  const scope = scopeGuard(options.scope ?? []);
   const scanContext: ScanContext = {
     benchmark,
     caConfigured: clusterAnchors.length > 0,
-    trustedIdentity: false,
-    apiCredentials: false,
+    trustedIdentity: identities.trustedForKubelets !== null,
+    apiCredentials: identities.trustedForApiserver !== null,
   };
-  const gatherContext = {
+  const gatherContext: GatherContext = {
     timeoutMs: options.pacing.timeoutMs,
     gate: connectionGate(options.pacing.connectionsPerSecond),
     anchorsFor,
+    identities,
+    lookup: scope.lookup,
     now,
   };
 
@@ -62,11 +91,9 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       options.onInvalidTarget?.(item);
     }),
     async (endpoint) => {
-      const facts = await gatherWithinDeadline(
-        endpoint,
-        gatherContext,
-        options.pacing.timeoutMs * PHASES_PER_ENDPOINT,
-      );
+      const facts = scope.allowsHost(endpoint.host)
+        ? await gatherWithinDeadline(endpoint, gatherContext, endpointDeadlineMs(options.pacing.timeoutMs))
+        : outOfScope(endpoint, scope);
       const withContext: EndpointFacts = { ...facts, scan: scanContext };
       return { ...facts, checks: evaluateProbes(probes, withContext) };
     },
@@ -106,7 +133,7 @@ async function* endpointsOnly(
 
 async function gatherWithinDeadline(
   endpoint: Endpoint,
-  context: Parameters<typeof gatherEndpointFacts>[1],
+  context: GatherContext,
   deadlineMs: number,
 ): Promise<GatheredFacts> {
   try {
@@ -115,16 +142,23 @@ async function gatherWithinDeadline(
     // Gathering never throws by design; whatever escapes still becomes this endpoint's typed error.
     const code = error instanceof DeadlineExceeded ? "timeout" : "error";
     return {
-      host: endpoint.host,
-      port: endpoint.port,
-      role: endpoint.role,
-      reachable: false,
+      ...unreachable(endpoint),
       error: { code, message: error instanceof Error ? error.message : String(error) },
-      speaksTls: false,
-      plainHttp: false,
-      tls: null,
-      chain: [],
-      validation: null,
     };
   }
+}
+
+function unreachable(endpoint: Endpoint): GatheredFacts {
+  return {
+    host: endpoint.host,
+    port: endpoint.port,
+    role: endpoint.role,
+    reachable: false,
+    error: null,
+    speaksTls: false,
+    plainHttp: false,
+    tls: null,
+    chain: [],
+    validation: null,
+  };
 }

@@ -18,6 +18,20 @@ export interface ScanOptions {
     /** Deadline of each phase: connect, handshake, request. */
     timeoutMs: number;
   };
+  identity?: {
+    /** --client-cert/--client-key: the API server's kubelet-client pair (what kubelets should accept). */
+    clientCertFile?: string;
+    clientKeyFile?: string;
+  };
+  /** --kubeconfig: the cluster's API server joins the targets; its nodes too when no targets were given. */
+  cluster?: {
+    kubeconfigFile: string;
+    context?: string;
+    /** Which node address to dial, in order of preference (like --kubelet-preferred-address-types). */
+    nodeAddressTypes: string[];
+  };
+  /** --scope: addresses and CIDRs kubetls may connect to; empty means no restriction beyond the targets. */
+  scope?: string[];
   benchmark?: string;
   probesDirectory?: string;
   /** Streamed as each endpoint finishes (jsonl, progress). */

@@ -1,6 +1,23 @@
 export { shouldUseColor } from "./color.js";
+export {
+  type Correlation,
+  type CorrelationControl,
+  formatHtml,
+  type HtmlOptions,
+} from "./html.js";
 export { formatJson } from "./json.js";
 export { formatJsonlLine, formatJsonlSummary } from "./jsonl.js";
+export { formatJunit } from "./junit.js";
+export {
+  formatKubeBench,
+  type KubeBenchCheck,
+  type KubeBenchControls,
+  type KubeBenchDocument,
+  type KubeBenchGroup,
+  type KubeBenchStatus,
+  type KubeBenchTotals,
+} from "./kubeBench.js";
 export { compareEndpoints, sortEndpoints } from "./order.js";
+export { formatSarif } from "./sarif.js";
 export { type InvalidTarget, type ScanResult, type ScanSummary, summarize } from "./scanResult.js";
 export { formatTable, type TableOptions } from "./table.js";

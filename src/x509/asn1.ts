@@ -73,7 +73,8 @@ export function stringOf(node: Asn1Node): string | null {
     case Type.UTF8:
       return bytes.toString("utf8");
     case Type.BMPSTRING:
-      return decodeUtf16be(bytes);
+      // forge's DER reader has already decoded the UTF-16BE code units into the string.
+      return node.value;
     case UNIVERSAL_STRING:
       return decodeUtf32be(bytes);
     case Type.PRINTABLESTRING:
@@ -91,11 +92,6 @@ const NUMERIC_STRING = 18;
 const TELETEX_STRING = 20;
 const VISIBLE_STRING = 26;
 const UNIVERSAL_STRING = 28;
-
-function decodeUtf16be(bytes: Buffer): string {
-  const swapped = Buffer.from(bytes.subarray(0, bytes.length - (bytes.length % 2)));
-  return swapped.swap16().toString("utf16le");
-}
 
 function decodeUtf32be(bytes: Buffer): string {
   const codePoints: number[] = [];

@@ -1,4 +1,14 @@
-import { type Asn1Node, children, encodeDer, oidOf, parseDer, stringOf } from "./asn1.js";
+import {
+  type Asn1Node,
+  Asn1Type,
+  children,
+  encodeDer,
+  isUniversal,
+  MalformedCertificateError,
+  oidOf,
+  parseDer,
+  stringOf,
+} from "./asn1.js";
 
 /*
  * RFC 4514 short names, plus the few others that Go (SERIALNUMBER, POSTALCODE) and OpenSSL (emailAddress)
@@ -57,14 +67,20 @@ export function nameMatchKey(formattedName: string): string {
   return formattedName.toLowerCase().replace(/\s+/g, " ").trim();
 }
 
+/** X.501: a Name is a SEQUENCE of RDNs, each a non-empty SET of (type, value); anything else is malformed. */
 function relativeDistinguishedNames(name: Asn1Node): Attribute[][] {
-  return children(name).map((rdn) =>
-    children(rdn).flatMap((attributeTypeAndValue) => {
+  if (!isUniversal(name, Asn1Type.SEQUENCE))
+    throw new MalformedCertificateError("a distinguished name must be a SEQUENCE");
+  return children(name).map((rdn) => {
+    if (!isUniversal(rdn, Asn1Type.SET) || children(rdn).length === 0) {
+      throw new MalformedCertificateError("each relative distinguished name must be a non-empty SET");
+    }
+    return children(rdn).flatMap((attributeTypeAndValue) => {
       const [type, value] = children(attributeTypeAndValue);
       const oid = oidOf(type);
       return oid && value ? [{ oid, node: value }] : [];
-    }),
-  );
+    });
+  });
 }
 
 function formatAttribute({ oid, node }: Attribute): string {

@@ -8,7 +8,6 @@ export {
   suitesForVersion,
 } from "./cipherSuites.js";
 export { buildClientHello, type ClientHelloOptions, sniName } from "./clientHello.js";
-export { formatDistinguishedName } from "./distinguishedName.js";
 export { type HelloProbeOptions, type HelloProbeResult, helloProbe } from "./helloProbe.js";
 export {
   type ClientCertRequestFact,

@@ -1,7 +1,7 @@
 import { type NetError, netError } from "../../model/index.js";
+import { formatDistinguishedName, MalformedCertificateError } from "../../x509/index.js";
 import { type TlsAlert, tlsAlert } from "./alerts.js";
 import { ByteQueue, ByteReader, MalformedInput } from "./bytes.js";
-import { decodeDistinguishedName } from "./distinguishedName.js";
 import { type TlsVersion, versionFromCode } from "./versions.js";
 
 export interface ServerHello {
@@ -153,8 +153,19 @@ function parseCertificateRequest(body: Buffer, version: TlsVersion): Certificate
     certificateTypes,
     signatureAlgorithms,
     caNamesDer,
-    caNames: caNamesDer.map(decodeDistinguishedName),
+    caNames: caNamesDer.map(caName),
   };
+}
+
+/** One advertised CA name, formatted exactly as certificate subjects are, so the two compare as strings. */
+function caName(der: Buffer): string {
+  try {
+    return formatDistinguishedName(der);
+  } catch (error) {
+    if (error instanceof MalformedCertificateError)
+      throw new MalformedInput("malformed CA name in CertificateRequest");
+    throw error;
+  }
 }
 
 function describeStart(bytes: Buffer): string {

@@ -55,7 +55,7 @@ describe("scanTlsProtocols against node:tls servers", () => {
     expect(scan.versions).toEqual(["TLSv1.2"]);
     expect(scan.clientCertRequest).toEqual({
       sent: true,
-      caNames: ["CN=kubernetes, O=kubetls test", "CN=front-proxy-ca"],
+      caNames: ["CN=kubernetes,O=kubetls test", "CN=front-proxy-ca"],
     });
   });
 

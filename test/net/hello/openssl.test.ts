@@ -144,7 +144,7 @@ describe("scanTlsProtocols against openssl s_server", () => {
         { mode: "quick", timeoutMs: 5_000 },
       );
       expect(scan.versions).toEqual(["TLSv1.2"]);
-      expect(scan.clientCertRequest).toEqual({ sent: true, caNames: ["CN=kubernetes, O=kubetls test"] });
+      expect(scan.clientCertRequest).toEqual({ sent: true, caNames: ["CN=kubernetes,O=kubetls test"] });
       expect(scan.serverPreference["TLSv1.2"]).toBe(true);
     } finally {
       await server.stop();

@@ -68,10 +68,7 @@ describe("ServerFlightParser on crafted flights", () => {
     expect(flight.serverHello?.cipherSuite).toBe(0xc02f);
     expect(flight.certificates).toEqual(chain);
     expect(flight.serverKeyExchange).toBe(true);
-    expect(flight.certificateRequest?.caNames).toEqual([
-      "CN=kubernetes, O=kubetls test",
-      "CN=front-proxy-ca",
-    ]);
+    expect(flight.certificateRequest?.caNames).toEqual(["CN=kubernetes,O=kubetls test", "CN=front-proxy-ca"]);
     expect(flight.certificateRequest?.caNamesDer).toEqual(cas);
     expect(flight.certificateRequest?.signatureAlgorithms).toEqual([0x0804, 0x0403]);
     expect(flight.certificateRequest?.certificateTypes).toEqual([1, 64]);
@@ -350,7 +347,7 @@ describe("ServerFlightParser on a flight captured from node:tls", () => {
       const whole = parseServerFlight(captured);
       expect(whole.status).toBe("complete");
       expect(whole.flight.certificates).toEqual([pki.rsaLeaf.der, pki.servingCa.der]);
-      expect(whole.flight.certificateRequest?.caNames).toEqual(["CN=kubernetes, O=kubetls test"]);
+      expect(whole.flight.certificateRequest?.caNames).toEqual(["CN=kubernetes,O=kubetls test"]);
       for (let cut = 1; cut < captured.length; cut += 1) expectSame(feed(captured, [cut]), whole);
     } finally {
       await close(server);

@@ -1,0 +1,6 @@
+export {
+  IdentityFileError,
+  type IdentitySources,
+  prepareScanIdentities,
+  type ScanIdentities,
+} from "./scanIdentities.js";

@@ -1,0 +1,1 @@
+export { type ScopeGuard, scopeGuard, UNRESTRICTED_SCOPE } from "./scopeGuard.js";
