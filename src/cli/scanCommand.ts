@@ -3,7 +3,7 @@ import { createTargetPlan, formatDryRunLine, streamEndpoints, validateTargets } 
 import { EXIT, UsageError } from "./exitCodes.js";
 import { hasFindingsAtOrAbove, parseFailOn } from "./failOn.js";
 import { runAndReport } from "./runAndReport.js";
-import { addScanFlags, parseFormat, portsFrom, type ScanFlags } from "./scanFlags.js";
+import { addScanFlags, parseFormat, parseTlsScan, portsFrom, type ScanFlags } from "./scanFlags.js";
 
 export function registerScanCommand(program: Command): void {
   addScanFlags(
@@ -59,6 +59,7 @@ export async function scan(targets: string[], flags: ScanFlags): Promise<number>
                 .filter(Boolean),
             },
       scope: flags.scope,
+      tlsScan: parseTlsScan(flags.tlsScan),
       pacing: {
         concurrency: flags.concurrency,
         connectionsPerSecond: flags.rate ?? null,

@@ -30,6 +30,7 @@ export interface ScanFlags {
   allowLarge?: boolean;
   benchmark?: string;
   failOn: string;
+  tlsScan: string;
   showClosed?: boolean;
 }
 
@@ -97,6 +98,11 @@ export function addScanFlags(command: Command): Command {
       "CIS benchmark numbering for control ids (default: newest in probes/benchmarks.yaml)",
     )
     .option(
+      "--tls-scan <mode>",
+      "raw ClientHello enumeration: quick (versions + CIS-forbidden suites), full, off",
+      "quick",
+    )
+    .option(
       "--fail-on <status>",
       "exit 1 when any check is at or above FAIL|ERROR|WARN|INFO, or none",
       "FAIL",
@@ -109,6 +115,11 @@ export function addScanFlags(command: Command): Command {
 export function parseFormat(value: string): Format {
   if ((FORMATS as readonly string[]).includes(value)) return value as Format;
   throw new UsageError(`--format takes ${FORMATS.join(", ")}, got "${value}"`);
+}
+
+export function parseTlsScan(value: string): "quick" | "full" | "off" {
+  if (value === "quick" || value === "full" || value === "off") return value;
+  throw new UsageError(`--tls-scan takes quick, full or off, got "${value}"`);
 }
 
 export function portsFrom(flag: string, value: string): number[] {

@@ -1,12 +1,13 @@
 import type { X509Certificate } from "node:crypto";
 import { isIP, type LookupFunction } from "node:net";
-import type { ScanIdentities } from "../identity/index.js";
-import type { AuthFacts, Endpoint, EndpointResult, NetError, Role } from "../model/index.js";
-import { captureTls, type TlsCapture } from "../net/index.js";
+import { apiserverIdentityFor, type ScanIdentities } from "../identity/index.js";
+import type { AuthFacts, Endpoint, EndpointResult, NetError, Role, TlsSession } from "../model/index.js";
+import { captureTls, type TlsCapture, type TlsProtocolScan, type TlsScanMode } from "../net/index.js";
 import type { ConnectionGate } from "../scan/index.js";
 import { MalformedCertificateError, summarizeCertificate, validateChain } from "../x509/index.js";
 import { detectRole } from "./detectRole.js";
 import { gatherAuthFacts, type IdentityCredentials } from "./gatherAuthFacts.js";
+import { gatherProtocolFacts } from "./gatherProtocolFacts.js";
 import { PATHS_BY_ROLE, ROLE_DETECTION_PATHS } from "./requestPlan.js";
 
 /** What gathering needs to know about the operator's set-up; no verdicts here, only facts. */
@@ -18,6 +19,8 @@ export interface GatherContext {
   identities: ScanIdentities;
   /** Resolver that refuses out-of-scope answers, when --scope is set. */
   lookup?: LookupFunction;
+  /** How far the raw ClientHello scanner enumerates versions and suites. */
+  tlsScan: TlsScanMode;
   now: () => Date;
 }
 
@@ -41,11 +44,16 @@ export async function gatherEndpointFacts(
   });
   if (!capture.ok) return gatherWithoutSession(endpoint, capture, context);
 
+  const protocols = await gatherProtocolFacts(endpoint, {
+    mode: context.tlsScan,
+    timeoutMs: context.timeoutMs,
+    lookup: context.lookup,
+  });
   const facts: GatheredFacts = {
     ...blankFacts(endpoint, endpoint.role),
     reachable: true,
     speaksTls: true,
-    tls: capture.session,
+    tls: { ...capture.session, ...protocolSummary(protocols) },
     ...chainFacts(endpoint, capture.servedChainDer, context),
   };
   let known: AuthFacts = {};
@@ -101,6 +109,26 @@ async function gatherWithoutSession(
     speaksTls: rejected,
   };
   if (!rejected) return facts;
+  // The handshake was refused for want of a client certificate: the raw scanner still saw the TLS <= 1.2
+  // Certificate message, so the chain is known even though node:tls never completed.
+  const protocols = await gatherProtocolFacts(endpoint, {
+    mode: context.tlsScan,
+    timeoutMs: context.timeoutMs,
+    lookup: context.lookup,
+  });
+  const highest = protocols?.versions.at(-1);
+  if (protocols && highest) {
+    facts.tls = {
+      version: highest,
+      cipher: protocols.cipherSuites[highest]?.[0] ?? "unknown",
+      alpn: null,
+      ...protocolSummary(protocols),
+    };
+  }
+  if (protocols?.servedChainDer && protocols.servedChainDer.length > 0) {
+    Object.assign(facts, chainFacts(endpoint, protocols.servedChainDer, context));
+    facts.error = error;
+  }
   if (facts.role === "unknown")
     facts.role = detectRole(endpoint.port, true, [
       { path: "/", outcome: "handshake-rejected", status: null, user: null, snippet: null },
@@ -150,10 +178,21 @@ async function authFactsFor(
   if (tls) {
     identities.untrusted = context.identities.untrusted;
     const trusted =
-      role === "apiserver" ? context.identities.trustedForApiserver : context.identities.trustedForKubelets;
+      role === "apiserver"
+        ? apiserverIdentityFor(context.identities, endpoint)
+        : context.identities.trustedForKubelets;
     if (trusted) identities.trusted = trusted;
   }
   return gatherAuthFacts(endpoint, tls, paths, identities, context, known);
+}
+
+function protocolSummary(protocols: TlsProtocolScan | null): Partial<TlsSession> {
+  if (!protocols || protocols.versions.length === 0) return {};
+  return {
+    versions: protocols.versions,
+    cipherSuites: protocols.cipherSuites,
+    clientCertRequest: protocols.clientCertRequest,
+  };
 }
 
 function blankFacts(endpoint: Endpoint, role: Role): GatheredFacts {

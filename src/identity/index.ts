@@ -1,4 +1,5 @@
 export {
+  apiserverIdentityFor,
   IdentityFileError,
   type IdentitySources,
   prepareScanIdentities,

@@ -10,8 +10,22 @@ export interface ScanIdentities {
   untrusted: { certPem: string; keyPem: string };
   /** What kubelets should accept: the API server's kubelet-client pair. */
   trustedForKubelets: ClientIdentity | null;
-  /** What the API server should accept: the kubeconfig's user, or the same client pair. */
-  trustedForApiserver: ClientIdentity | null;
+  /** The operator's client pair, which the cluster's API servers accept too (kubeadm binds it cluster-admin). */
+  clientPair: { certPem: string; keyPem: string } | null;
+  /** The kubeconfig's user: presented only to the kubeconfig's own API server, never to another host. */
+  kubeconfig: { server: { host: string; port: number }; identity: ClientIdentity } | null;
+}
+
+/** The identity an API server gets: the kubeconfig user on its own server, else the client pair. */
+export function apiserverIdentityFor(
+  identities: ScanIdentities,
+  target: { host: string; port: number },
+): ClientIdentity | null {
+  const kubeconfig = identities.kubeconfig;
+  if (kubeconfig && kubeconfig.server.host === target.host && kubeconfig.server.port === target.port) {
+    return kubeconfig.identity;
+  }
+  return identities.clientPair;
 }
 
 export class IdentityFileError extends Error {
@@ -24,21 +38,25 @@ export class IdentityFileError extends Error {
 export interface IdentitySources {
   clientCertFile?: string;
   clientKeyFile?: string;
-  /** The kubeconfig user, when one was given. */
-  kubeconfigIdentity?: ClientIdentity | null;
+  /** The kubeconfig user and the API server it belongs to, when one was given. */
+  kubeconfig?: { server: { host: string; port: number }; identity: ClientIdentity | null } | null;
 }
 
 export async function prepareScanIdentities(sources: IdentitySources): Promise<ScanIdentities> {
   const { client } = await mintUntrustedClientIdentity();
   const clientPair = await readClientPair(sources.clientCertFile, sources.clientKeyFile);
-  const kubeconfigIdentity = sources.kubeconfigIdentity ?? null;
+  const kubeconfigIdentity = sources.kubeconfig?.identity ?? null;
   // A kubeconfig bearer token means nothing to a kubelet; only a certificate can stand in for the pair.
   const kubeconfigCertificate =
     kubeconfigIdentity && "certPem" in kubeconfigIdentity ? kubeconfigIdentity : null;
   return {
     untrusted: { certPem: client.certPem, keyPem: client.keyPem },
     trustedForKubelets: clientPair ?? kubeconfigCertificate,
-    trustedForApiserver: kubeconfigIdentity ?? clientPair,
+    clientPair,
+    kubeconfig:
+      sources.kubeconfig && kubeconfigIdentity
+        ? { server: sources.kubeconfig.server, identity: kubeconfigIdentity }
+        : null,
   };
 }
 

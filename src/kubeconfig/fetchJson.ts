@@ -12,7 +12,11 @@ export interface JsonAnswer {
 /** A GET whose whole body, up to `maxBodyBytes`, is parsed as JSON: what an API list call needs. */
 export type FetchJson = (request: HttpGetRequest) => Promise<JsonAnswer | HttpFailure>;
 
-/** `httpGet` keeping the whole body; a body past `maxBodyBytes` is refused rather than parsed half. */
+/**
+ * `httpGet` keeping the whole body; a body past `maxBodyBytes` is refused rather than parsed half. The
+ * bearer token is scrubbed from the body before parsing, as `httpGet` scrubs its snippet: a server that
+ * echoes it must not get it into an error message.
+ */
 export const fetchJsonViaHttpGet: FetchJson = async (request) => {
   const answer = await httpGet({ ...request, keepBody: true });
   if (answer.outcome !== "http") return answer;
@@ -21,7 +25,10 @@ export const fetchJsonViaHttpGet: FetchJson = async (request) => {
     const error = netError("body-too-large", `the response is larger than ${limit} limit`);
     return { outcome: error.code, error };
   }
-  return { outcome: "http", status: answer.status, json: parseJson(answer.body) };
+  const identity = request.identity;
+  const token = identity && "bearerToken" in identity ? identity.bearerToken : "";
+  const body = token === "" ? answer.body : answer.body.replaceAll(token, "[redacted]");
+  return { outcome: "http", status: answer.status, json: parseJson(body) };
 };
 
 function parseJson(body: string): unknown {

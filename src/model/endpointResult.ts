@@ -3,10 +3,18 @@ import type { CheckResult } from "./check.js";
 import type { Role } from "./endpoint.js";
 import type { NetError } from "./netError.js";
 
+export type ClientCertRequest = { sent: true; caNames: string[] } | { sent: false } | null;
+
 export interface TlsSession {
   version: string;
   cipher: string;
   alpn: string | null;
+  /** From the raw ClientHello scanner: every protocol version the server accepted, oldest first. */
+  versions?: string[];
+  /** Accepted suites (IANA names) per version; in quick mode only the CIS-forbidden ones for TLS <= 1.2. */
+  cipherSuites?: Record<string, string[]>;
+  /** The TLS <= 1.2 CertificateRequest: whether one was sent and the CA names it advertised; null when only TLS 1.3 was spoken. */
+  clientCertRequest?: ClientCertRequest;
 }
 
 export type Identity = "anonymous" | "untrusted" | "trusted";

@@ -4,6 +4,7 @@ export { type Endpoint, endpointKey, ROLES, type Role } from "./endpoint.js";
 export type {
   AuthFacts,
   AuthProbe,
+  ClientCertRequest,
   EndpointResult,
   Identity,
   NodeProxyProbe,

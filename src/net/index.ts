@@ -2,6 +2,14 @@ export { type CaptureTlsOptions, captureTls, type TlsCapture } from "./captureTl
 export { classifySocketError } from "./classifySocketError.js";
 export { FORBIDDEN_KUBELET_PATHS, isForbiddenKubeletPath } from "./forbiddenPaths.js";
 export {
+  CIPHER_SUITES,
+  type CipherSuite,
+  cipherSuiteByName,
+  scanTlsProtocols,
+  type TlsProtocolScan,
+  type TlsScanMode,
+} from "./hello/index.js";
+export {
   type ClientIdentity,
   DEFAULT_MAX_BODY_BYTES,
   type HttpAnswer,

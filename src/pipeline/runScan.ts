@@ -1,4 +1,5 @@
 import type { X509Certificate } from "node:crypto";
+import { gatherNodeProxyEvidence } from "../cluster/index.js";
 import {
   type GatherContext,
   type GatheredFacts,
@@ -6,6 +7,7 @@ import {
   REQUESTS_IN_FLIGHT_PER_ENDPOINT,
 } from "../facts/index.js";
 import { prepareScanIdentities } from "../identity/index.js";
+import type { ClusterAccess } from "../kubeconfig/index.js";
 import { type Endpoint, type EndpointResult, endpointKey, type Role } from "../model/index.js";
 import { type EndpointFacts, evaluateProbes, loadProbes, type ScanContext } from "../probes/index.js";
 import { type InvalidTarget, type ScanResult, sortEndpoints, summarize } from "../report/index.js";
@@ -13,6 +15,7 @@ import { connectionGate, DeadlineExceeded, schedule, withDeadline } from "../sca
 import { type ScopeGuard, scopeGuard } from "../scope/index.js";
 import { streamEndpoints, type TargetItem } from "../targets/index.js";
 import { loadCaBundle } from "../x509/index.js";
+import { clientIdentityOf, discoverCluster } from "./clusterDiscovery.js";
 import type { ScanOptions } from "./scanOptions.js";
 import { toolVersion } from "./toolVersion.js";
 
@@ -63,16 +66,27 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       : clusterAnchors;
   const anchorsFor = (role: Role): X509Certificate[] =>
     role === "kubelet" || role === "kubelet-readonly" ? kubeletAnchors : clusterAnchors;
+  const scope = scopeGuard(options.scope ?? []);
+  const hasTargets = options.targets.targets.length > 0 || options.targets.targetFiles.length > 0;
+  const cluster = options.cluster
+    ? await discoverCluster(options.cluster, {
+        scanNodes: !hasTargets,
+        ports: options.targets,
+        timeoutMs: options.pacing.timeoutMs,
+        scope,
+      })
+    : null;
+  const kubeconfigIdentity = cluster ? (clientIdentityOf(cluster.access) ?? null) : null;
   const identities = await prepareScanIdentities({
     clientCertFile: options.identity?.clientCertFile,
     clientKeyFile: options.identity?.clientKeyFile,
+    kubeconfig: cluster ? { server: cluster.access.server, identity: kubeconfigIdentity } : null,
   });
-  const scope = scopeGuard(options.scope ?? []);
   const scanContext: ScanContext = {
     benchmark,
     caConfigured: clusterAnchors.length > 0,
     trustedIdentity: identities.trustedForKubelets !== null,
-    apiCredentials: identities.trustedForApiserver !== null,
+    apiCredentials: identities.clientPair !== null || identities.kubeconfig !== null,
   };
   const gatherContext: GatherContext = {
     timeoutMs: options.pacing.timeoutMs,
@@ -80,31 +94,71 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     anchorsFor,
     identities,
     lookup: scope.lookup,
+    tlsScan: options.tlsScan ?? "quick",
     now,
   };
 
   const endpoints: EndpointResult[] = [];
   const invalid: InvalidTarget[] = [];
+  const verdicts = (facts: GatheredFacts): EndpointResult => ({
+    ...facts,
+    checks: evaluateProbes(probes, { ...facts, scan: scanContext } satisfies EndpointFacts),
+  });
+  // API servers kubetls holds credentials for wait for the kubelets: their node-proxy evidence joins
+  // what was seen on each kubelet directly, so they are finished (and streamed) last.
+  const awaitingClusterPhase: EndpointResult[] = [];
+  const accessFor = (endpoint: { host: string; port: number }): ClusterAccess | null =>
+    clusterAccessFor(endpoint, cluster?.access ?? null, identities.clientPair);
   await schedule(
-    endpointsOnly(streamEndpoints(options.targets), (item) => {
-      invalid.push(item);
-      options.onInvalidTarget?.(item);
-    }),
+    concatEndpoints(
+      cluster?.endpoints ?? [],
+      hasTargets
+        ? endpointsOnly(streamEndpoints(options.targets), (item) => {
+            invalid.push(item);
+            options.onInvalidTarget?.(item);
+          })
+        : [],
+    ),
     async (endpoint) => {
       const facts = scope.allowsHost(endpoint.host)
         ? await gatherWithinDeadline(endpoint, gatherContext, endpointDeadlineMs(options.pacing.timeoutMs))
         : outOfScope(endpoint, scope);
-      const withContext: EndpointFacts = { ...facts, scan: scanContext };
-      return { ...facts, checks: evaluateProbes(probes, withContext) };
+      return verdicts(facts);
     },
     {
       concurrency: options.pacing.concurrency,
       onResult: (result) => {
+        if (result.role === "apiserver" && result.speaksTls && accessFor(result) !== null) {
+          awaitingClusterPhase.push(result);
+          return;
+        }
         endpoints.push(result);
         options.onEndpoint?.(result);
       },
     },
   );
+
+  const kubelets = new Map(
+    endpoints
+      .filter((endpoint) => endpoint.role === "kubelet")
+      .map((endpoint) => [endpointKey(endpoint), endpoint]),
+  );
+  for (const apiserver of awaitingClusterPhase) {
+    const access = accessFor(apiserver);
+    const { checks: _stale, ...facts } = apiserver;
+    const nodeProxy = access
+      ? await gatherNodeProxyEvidence(access, {
+          timeoutMs: options.pacing.timeoutMs,
+          scope,
+          lookup: scope.lookup,
+          nodeAddressTypes: options.cluster?.nodeAddressTypes ?? ["InternalIP", "Hostname"],
+          kubelets,
+        })
+      : [];
+    const result = verdicts({ ...facts, nodeProxy });
+    endpoints.push(result);
+    options.onEndpoint?.(result);
+  }
 
   return {
     schemaVersion: 1,
@@ -119,6 +173,38 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     summary: summarize(endpoints),
     endpoints: sortEndpoints(endpoints),
   };
+}
+
+/** The API access an API server endpoint can be asked through: its kubeconfig, or the client pair. */
+function clusterAccessFor(
+  endpoint: { host: string; port: number },
+  kubeconfigAccess: ClusterAccess | null,
+  clientPair: { certPem: string; keyPem: string } | null,
+): ClusterAccess | null {
+  if (
+    kubeconfigAccess &&
+    kubeconfigAccess.server.host === endpoint.host &&
+    kubeconfigAccess.server.port === endpoint.port
+  ) {
+    return kubeconfigAccess;
+  }
+  if (clientPair === null) return null;
+  return {
+    contextName: "--client-cert",
+    server: { host: endpoint.host, port: endpoint.port },
+    caPem: null,
+    insecureSkipTlsVerify: true,
+    identity: clientPair,
+    identityKind: "client-certificate",
+  };
+}
+
+async function* concatEndpoints(
+  first: Iterable<Endpoint>,
+  rest: AsyncIterable<Endpoint> | Iterable<Endpoint>,
+): AsyncGenerator<Endpoint> {
+  yield* first;
+  yield* rest;
 }
 
 async function* endpointsOnly(

@@ -32,6 +32,8 @@ export interface ScanOptions {
   };
   /** --scope: addresses and CIDRs kubetls may connect to; empty means no restriction beyond the targets. */
   scope?: string[];
+  /** Raw ClientHello enumeration: quick (versions + CIS-forbidden suites), full (every suite), off. */
+  tlsScan?: "quick" | "full" | "off";
   benchmark?: string;
   probesDirectory?: string;
   /** Streamed as each endpoint finishes (jsonl, progress). */

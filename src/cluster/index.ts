@@ -1,0 +1,1 @@
+export { gatherNodeProxyEvidence, type NodeProxyContext } from "./nodeProxyEvidence.js";

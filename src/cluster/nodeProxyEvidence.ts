@@ -1,0 +1,76 @@
+import type { LookupFunction } from "node:net";
+import pLimit from "p-limit";
+import { type ClusterAccess, listNodes, nodeProxyGet } from "../kubeconfig/index.js";
+import { type EndpointResult, endpointKey, type NodeProxyProbe } from "../model/index.js";
+import type { ScopeGuard } from "../scope/index.js";
+
+export interface NodeProxyContext {
+  timeoutMs: number;
+  scope: ScopeGuard;
+  lookup?: LookupFunction;
+  nodeAddressTypes: readonly string[];
+  /** What kubetls saw on each kubelet directly, by `host:port`. */
+  kubelets: ReadonlyMap<string, EndpointResult>;
+}
+
+/*
+ * A fleet can have thousands of nodes; a handful of proxied GETs decides both controls. Nodes whose
+ * kubelet serves a chain that does not validate go first: only they can show whether the API server
+ * verifies kubelet certificates.
+ */
+const MAX_PROXIED_NODES = 25;
+const PROXY_REQUESTS_IN_FLIGHT = 4;
+
+/**
+ * GET /api/v1/nodes, then /api/v1/nodes/NAME/proxy/healthz for in-scope nodes, each joined with the
+ * direct observation of that node's kubelet. Out-of-scope nodes are never asked about: the API server
+ * would dial them on kubetls's behalf.
+ */
+export async function gatherNodeProxyEvidence(
+  access: ClusterAccess,
+  context: NodeProxyContext,
+): Promise<NodeProxyProbe[]> {
+  const callOptions = {
+    timeoutMs: context.timeoutMs,
+    isInScope: context.scope.allowsHost,
+    lookup: context.lookup,
+  };
+  const listing = await listNodes(access, { ...callOptions, nodeAddressTypes: context.nodeAddressTypes });
+  const candidates = listing.nodes
+    .filter((node) => node.address !== null && context.scope.allowsHost(node.address))
+    .map((node) => {
+      const kubelet =
+        context.kubelets.get(endpointKey({ host: node.address ?? "", port: node.kubeletPort })) ?? null;
+      return { node, kubelet };
+    })
+    .sort((a, b) => rank(a.kubelet) - rank(b.kubelet))
+    .slice(0, MAX_PROXIED_NODES);
+  const limit = pLimit(PROXY_REQUESTS_IN_FLIGHT);
+  return Promise.all(
+    candidates.map(({ node, kubelet }) =>
+      limit(async (): Promise<NodeProxyProbe> => {
+        const outcome = await nodeProxyGet(access, node.name, "/healthz", callOptions);
+        return {
+          node: node.name,
+          kubelet: node.address === null ? null : endpointKey({ host: node.address, port: node.kubeletPort }),
+          outcome: outcome.outcome,
+          status: outcome.outcome === "http" ? outcome.status : null,
+          snippet: outcome.outcome === "http" ? outcome.bodySnippet.slice(0, 300) : outcome.error.message,
+          kubeletChainTrusted: kubelet?.validation ? kubelet.validation.trusted : null,
+          kubeletRejectsAnonymous: kubelet ? rejectsAnonymous(kubelet) : null,
+        };
+      }),
+    ),
+  );
+}
+
+function rank(kubelet: EndpointResult | null): number {
+  if (kubelet?.validation && !kubelet.validation.trusted) return 0;
+  return kubelet ? 1 : 2;
+}
+
+function rejectsAnonymous(kubelet: EndpointResult): boolean | null {
+  const pods = kubelet.auth?.anonymous?.find((probe) => probe.path === "/pods");
+  if (!pods) return null;
+  return pods.status === 401 || pods.outcome === "handshake-rejected";
+}
