@@ -3,8 +3,8 @@ import { startLab } from "../lab/index.js";
 import { createTargetPlan } from "../targets/index.js";
 import { EXIT } from "./exitCodes.js";
 import { describeLab } from "./labCommand.js";
+import { parseReportFormat } from "./reportFormats.js";
 import { runAndReport } from "./runAndReport.js";
-import { parseFormat } from "./scanFlags.js";
 
 /** The lab, a real scan of its whole range with the default ports, the report; then everything stops. */
 export function registerDemoCommand(program: Command): void {
@@ -15,7 +15,7 @@ export function registerDemoCommand(program: Command): void {
     .option("-o, --output <file>", "write the report to FILE instead of stdout")
     .option("--benchmark <id>", "CIS benchmark numbering for control ids")
     .action(async (flags: { format: string; output?: string; benchmark?: string }) => {
-      const format = parseFormat(flags.format);
+      const format = parseReportFormat(flags.format);
       const lab = await startLab();
       try {
         if (format === "table") process.stdout.write(`${describeLab(lab)}\n`);
@@ -27,9 +27,13 @@ export function registerDemoCommand(program: Command): void {
             pacing: { concurrency: 32, connectionsPerSecond: null, timeoutMs: 1500 },
             benchmark: flags.benchmark,
           },
-          format,
-          flags.output,
-          { showClosed: false },
+          {
+            format,
+            outputPath: flags.output,
+            extraOutputs: [],
+            showClosed: false,
+            progress: { progress: false, quiet: true, total: null },
+          },
         );
       } finally {
         await lab.stop();

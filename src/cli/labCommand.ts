@@ -1,3 +1,4 @@
+import { rename, writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { DEFAULT_LAB_NETWORK, type Lab, startLab } from "../lab/index.js";
 import { endpointKey } from "../model/index.js";
@@ -7,8 +8,13 @@ export function registerLabCommand(program: Command): void {
     .command("lab")
     .description("run the embedded lab (real TLS servers on 127.x addresses) in the foreground")
     .option("--network <a.b.c>", "first three octets of the 127/8 block to bind", DEFAULT_LAB_NETWORK)
-    .action(async (flags: { network: string }) => {
+    .option("--ca-out <file>", "also write the lab's cluster CA here (for a scanner in another container)")
+    .option("--targets-out <file>", "also write the lab's target range here, one line")
+    .action(async (flags: { network: string; caOut?: string; targetsOut?: string }) => {
       const lab = await startLab({ network: flags.network });
+      // Written once every listener is up, and renamed into place, so a reader never sees half a file.
+      if (flags.caOut) await writeAtomically(flags.caOut, lab.pki.clusterCa.certPem);
+      if (flags.targetsOut) await writeAtomically(flags.targetsOut, `${lab.targetRange}\n`);
       process.stdout.write(describeLab(lab));
       process.stdout.write(
         `\nScan it:  kubetls scan ${lab.targetRange} --ca-file ${lab.caFile}\nCtrl-C stops the lab.\n`,
@@ -36,4 +42,10 @@ export function describeLab(lab: Lab): string {
     lines.push(`  ${posture.name.padEnd(26)} ${where}\n  ${"".padEnd(26)} ${posture.summary}`);
   }
   return `${lines.join("\n")}\n`;
+}
+
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, text);
+  await rename(temporary, path);
 }

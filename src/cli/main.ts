@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
+import { registerCertsCommand } from "../certs/index.js";
 import { toolVersion } from "../pipeline/index.js";
 import { TargetError } from "../targets/index.js";
 import { registerDemoCommand } from "./demoCommand.js";
 import { EXIT, UsageError } from "./exitCodes.js";
 import { registerLabCommand } from "./labCommand.js";
+import { registerMergeCommand } from "./mergeCommand.js";
 import { registerScanCommand } from "./scanCommand.js";
 
 const program = new Command()
@@ -16,6 +18,8 @@ const program = new Command()
 registerScanCommand(program);
 registerLabCommand(program);
 registerDemoCommand(program);
+registerMergeCommand(program);
+registerCertsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,38 +1,56 @@
+import { writeFile } from "node:fs/promises";
+import { correlate, readKubeBenchFile } from "../correlate/index.js";
 import { runScan, type ScanOptions } from "../pipeline/index.js";
-import {
-  formatJson,
-  formatJsonlLine,
-  formatJsonlSummary,
-  formatTable,
-  type ScanResult,
-  shouldUseColor,
-} from "../report/index.js";
+import { loadProbes } from "../probes/index.js";
+import { formatJsonlLine, formatJsonlSummary, type ScanResult } from "../report/index.js";
 import { openSink } from "./output.js";
-import type { Format } from "./scanFlags.js";
+import { progressReporter } from "./progress.js";
+import { type ExtraOutputFormat, type ReportFormat, renderReport } from "./reportFormats.js";
 
-/** Runs one scan and writes its report in the chosen format; jsonl streams while the scan runs. */
+export interface ReportPlan {
+  format: ReportFormat;
+  /** -o: the main report's file; stdout when absent. */
+  outputPath?: string;
+  /** --output-<format> FILE: more reports of the same scan. */
+  extraOutputs: { format: ExtraOutputFormat; path: string }[];
+  showClosed: boolean;
+  /** --flags: kube-bench's JSON, to join per control. */
+  kubeBenchFile?: string;
+  progress: { progress: boolean; quiet: boolean; total: bigint | null };
+}
+
+/** Runs one scan and writes its reports; jsonl streams while the scan runs, the rest at the end. */
 export async function runAndReport(
   options: Omit<ScanOptions, "onEndpoint">,
-  format: Format,
-  outputPath: string | undefined,
-  table: { showClosed: boolean },
+  plan: ReportPlan,
 ): Promise<ScanResult> {
-  const sink = openSink(outputPath);
+  // Read and check kube-bench's file before the scan: a bad file should cost nothing on the network.
+  const flagVerdicts = plan.kubeBenchFile ? await readKubeBenchFile(plan.kubeBenchFile) : null;
+  const sink = openSink(plan.outputPath);
+  const progress = progressReporter(plan.progress);
   try {
-    const result = await runScan({
+    const scanned = await runScan({
       ...options,
-      onEndpoint: format === "jsonl" ? (endpoint) => sink.write(formatJsonlLine(endpoint)) : undefined,
+      onEndpoint: (endpoint) => {
+        progress.onEndpoint(endpoint);
+        if (plan.format === "jsonl") sink.write(formatJsonlLine(endpoint));
+      },
     });
-    if (format === "json") sink.write(formatJson(result));
-    if (format === "jsonl") sink.write(formatJsonlSummary(result));
-    if (format === "table") {
-      sink.write(
-        formatTable(result, {
-          color: shouldUseColor({ isTTY: sink.isTTY }, process.env),
-          showClosed: table.showClosed,
-        }),
-      );
-    }
+    progress.finish();
+    const result: ScanResult = flagVerdicts
+      ? {
+          ...scanned,
+          correlation: correlate(scanned, flagVerdicts, (await loadProbes(options.probesDirectory)).probes),
+        }
+      : scanned;
+    const render = { isTTY: sink.isTTY, showClosed: plan.showClosed };
+    if (plan.format === "jsonl") sink.write(formatJsonlSummary(result));
+    else sink.write(renderReport(plan.format, result, render));
+    await Promise.all(
+      plan.extraOutputs.map(({ format, path }) =>
+        writeFile(path, renderReport(format, result, { isTTY: false, showClosed: plan.showClosed })),
+      ),
+    );
     return result;
   } finally {
     await sink.close();

@@ -1,9 +1,18 @@
 import type { Command } from "commander";
-import { createTargetPlan, formatDryRunLine, streamEndpoints, validateTargets } from "../targets/index.js";
+import {
+  createTargetPlan,
+  formatDryRunLine,
+  parseShard,
+  parseTarget,
+  streamEndpoints,
+  type TargetPlan,
+  validateTargets,
+} from "../targets/index.js";
 import { EXIT, UsageError } from "./exitCodes.js";
 import { hasFindingsAtOrAbove, parseFailOn } from "./failOn.js";
-import { runAndReport } from "./runAndReport.js";
-import { addScanFlags, parseFormat, parseTlsScan, portsFrom, type ScanFlags } from "./scanFlags.js";
+import { parseReportFormat } from "./reportFormats.js";
+import { type ReportPlan, runAndReport } from "./runAndReport.js";
+import { addScanFlags, parseTlsScan, portsFrom, type ScanFlags } from "./scanFlags.js";
 
 export function registerScanCommand(program: Command): void {
   addScanFlags(
@@ -20,7 +29,7 @@ export function registerScanCommand(program: Command): void {
 }
 
 export async function scan(targets: string[], flags: ScanFlags): Promise<number> {
-  const format = parseFormat(flags.format);
+  const format = parseReportFormat(flags.format);
   const failOn = parseFailOn(flags.failOn);
   if (targets.length === 0 && flags.targetsFile.length === 0 && flags.kubeconfig === undefined) {
     throw new UsageError("no targets: give addresses, ranges or names, -f FILE, or --kubeconfig FILE");
@@ -34,6 +43,7 @@ export async function scan(targets: string[], flags: ScanFlags): Promise<number>
     readonlyPorts: portsFrom("--readonly-ports", flags.readonlyPorts),
     apiserverPorts: portsFrom("--apiserver-ports", flags.apiserverPorts),
     allowLarge: flags.allowLarge === true,
+    shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
   });
   if (flags.dryRun) {
     for await (const item of streamEndpoints(plan)) {
@@ -67,9 +77,46 @@ export async function scan(targets: string[], flags: ScanFlags): Promise<number>
       },
       benchmark: flags.benchmark,
     },
-    format,
-    flags.output,
-    { showClosed: flags.showClosed === true },
+    {
+      format,
+      outputPath: flags.output,
+      extraOutputs: extraOutputsOf(flags),
+      showClosed: flags.showClosed === true,
+      kubeBenchFile: flags.flags,
+      progress: {
+        progress: flags.progress === true,
+        quiet: flags.quiet === true,
+        total: totalEndpoints(plan),
+      },
+    },
   );
   return hasFindingsAtOrAbove(result, failOn) ? EXIT.findings : EXIT.ok;
+}
+
+function extraOutputsOf(flags: ScanFlags): ReportPlan["extraOutputs"] {
+  const requested: [ReportPlan["extraOutputs"][number]["format"], string | undefined][] = [
+    ["json", flags.outputJson],
+    ["sarif", flags.outputSarif],
+    ["junit", flags.outputJunit],
+    ["kube-bench", flags.outputKubeBench],
+    ["html", flags.outputHtml],
+    ["table", flags.outputTable],
+  ];
+  return requested.flatMap(([format, path]) => (path === undefined ? [] : [{ format, path }]));
+}
+
+/** Known only for positional targets (files are read lazily); a shard scans about 1/N of it. */
+function totalEndpoints(plan: TargetPlan): bigint | null {
+  if (plan.targetFiles.length > 0) return null;
+  const portsPerAddress = BigInt(
+    plan.kubeletPorts.length + plan.readonlyPorts.length + plan.apiserverPorts.length,
+  );
+  let total = 0n;
+  for (const target of plan.targets) {
+    const expression = parseTarget(target);
+    if (expression.kind === "host-port") total += 1n;
+    else if (expression.kind === "hostname") total += portsPerAddress;
+    else total += (expression.last - expression.first + 1n) * portsPerAddress;
+  }
+  return plan.shard ? total / BigInt(plan.shard.count) : total;
 }

@@ -2,9 +2,7 @@ import type { Command } from "commander";
 import { parsePortList } from "../targets/index.js";
 import { UsageError } from "./exitCodes.js";
 import { collect, positiveInteger } from "./parseNumbers.js";
-
-export const FORMATS = ["table", "json", "jsonl"] as const;
-export type Format = (typeof FORMATS)[number];
+import { REPORT_FORMATS } from "./reportFormats.js";
 
 /** The flags of `kubetls scan`, exactly as commander hands them over. */
 export interface ScanFlags {
@@ -31,6 +29,16 @@ export interface ScanFlags {
   benchmark?: string;
   failOn: string;
   tlsScan: string;
+  shard?: string;
+  flags?: string;
+  outputJson?: string;
+  outputSarif?: string;
+  outputJunit?: string;
+  outputKubeBench?: string;
+  outputHtml?: string;
+  outputTable?: string;
+  progress?: boolean;
+  quiet?: boolean;
   showClosed?: boolean;
 }
 
@@ -91,7 +99,7 @@ export function addScanFlags(command: Command): Command {
       positiveInteger("--timeout"),
       3000,
     )
-    .option("--format <format>", `report format: ${FORMATS.join(", ")}`, "table")
+    .option("--format <format>", `report format: ${REPORT_FORMATS.join(", ")}`, "table")
     .option("-o, --output <file>", "write the report to FILE instead of stdout")
     .option(
       "--benchmark <id>",
@@ -108,13 +116,21 @@ export function addScanFlags(command: Command): Command {
       "FAIL",
     )
     .option("--show-closed", "list refused endpoints in the table too")
+    .option(
+      "--shard <i/n>",
+      "scan only shard I of N (0-based; hosts split by a stable hash), e.g. $JOB_COMPLETION_INDEX/4",
+    )
+    .option("--flags <file>", "kube-bench --json output to correlate with the wire verdicts, per control")
+    .option("--output-json <file>", "also write the JSON report to FILE")
+    .option("--output-sarif <file>", "also write a SARIF 2.1.0 report to FILE")
+    .option("--output-junit <file>", "also write a JUnit XML report to FILE")
+    .option("--output-kube-bench <file>", "also write kube-bench's JSON shape to FILE")
+    .option("--output-html <file>", "also write a self-contained HTML report to FILE")
+    .option("--output-table <file>", "also write the table (no colour) to FILE")
+    .option("--progress", "show progress on stderr even when it is not a terminal")
+    .option("-q, --quiet", "no progress and no warnings on stderr")
     .option("--allow-large", "allow target expressions larger than a /16 (v4) or /112 (v6)")
     .option("--dry-run", "print the endpoints that would be probed (host:port role), touch nothing");
-}
-
-export function parseFormat(value: string): Format {
-  if ((FORMATS as readonly string[]).includes(value)) return value as Format;
-  throw new UsageError(`--format takes ${FORMATS.join(", ")}, got "${value}"`);
 }
 
 export function parseTlsScan(value: string): "quick" | "full" | "off" {

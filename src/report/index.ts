@@ -1,4 +1,5 @@
 export { shouldUseColor } from "./color.js";
+export { formatCorrelationTable } from "./correlationTable.js";
 export {
   type Correlation,
   type CorrelationControl,
@@ -17,6 +18,7 @@ export {
   type KubeBenchStatus,
   type KubeBenchTotals,
 } from "./kubeBench.js";
+export { MergeError, mergeResults } from "./mergeResults.js";
 export { compareEndpoints, sortEndpoints } from "./order.js";
 export { formatSarif } from "./sarif.js";
 export { type InvalidTarget, type ScanResult, type ScanSummary, summarize } from "./scanResult.js";

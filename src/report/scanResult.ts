@@ -1,3 +1,4 @@
+import type { Correlation } from "../correlate/index.js";
 import type { CheckStatus, EndpointResult } from "../model/index.js";
 
 /** A target expression that could not be turned into endpoints, and where it came from. */
@@ -26,6 +27,8 @@ export interface ScanResult {
   targets: { expressions: string[]; invalid: InvalidTarget[] };
   summary: ScanSummary;
   endpoints: EndpointResult[];
+  /** With --flags: kube-bench's verdicts joined to the wire's, per control; contradictions first. */
+  correlation?: Correlation;
 }
 
 function emptyFindings(): Record<CheckStatus, number> {

@@ -4,6 +4,7 @@ import { TargetError } from "./errors.js";
 import { normaliseHostname } from "./hostname.js";
 import { formatIpAddress } from "./ipAddress.js";
 import { type PortRole, portRolesOf } from "./ports.js";
+import { shardOf } from "./shard.js";
 import { assertNotTooLarge } from "./sizeGuard.js";
 import { parseTarget, type TargetExpression } from "./targetExpression.js";
 import { readTargetLines } from "./targetFileLines.js";
@@ -38,6 +39,20 @@ export function validateTargets(
  * they cover, which is exactly the memory the laziness saves.
  */
 export async function* streamEndpoints(plan: TargetPlan): AsyncGenerator<TargetItem, void, undefined> {
+  const shard = plan.shard;
+  if (shard === undefined) {
+    yield* streamAllEndpoints(plan);
+    return;
+  }
+  for await (const item of streamAllEndpoints(plan)) {
+    // Invalid lines are reported by shard 0 only, so merged shards list each once.
+    const mine =
+      item.kind === "endpoint" ? shardOf(item.endpoint.host, shard.count) === shard.index : shard.index === 0;
+    if (mine) yield item;
+  }
+}
+
+async function* streamAllEndpoints(plan: TargetPlan): AsyncGenerator<TargetItem, void, undefined> {
   const positional = validateTargets(plan.targets, plan);
   const expander = new EndpointExpander(portRolesOf(plan), AddressSet.parse(plan.exclude, "exclusion"));
   for (const expression of positional) yield* expander.expand(expression);

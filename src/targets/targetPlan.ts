@@ -1,4 +1,5 @@
 import { DEFAULT_ROLE_PORTS, type RolePorts } from "./ports.js";
+import type { Shard } from "./shard.js";
 
 /** Everything that decides which endpoints a scan visits, grouped in one value the CLI builds from flags. */
 export interface TargetPlan extends RolePorts {
@@ -10,6 +11,8 @@ export interface TargetPlan extends RolePorts {
   exclude: string[];
   /** `--allow-large`: lift the per-expression size guard. */
   allowLarge: boolean;
+  /** `--shard I/N`: only endpoints whose host falls in shard I of N. */
+  shard?: Shard;
   /** What `-` reads; process.stdin unless a caller (or a test) supplies another stream. */
   stdin?: NodeJS.ReadableStream;
 }

@@ -1,0 +1,48 @@
+import { endpointKey } from "../model/index.js";
+import { sortEndpoints } from "./order.js";
+import { type ScanResult, summarize } from "./scanResult.js";
+
+export class MergeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "MergeError";
+  }
+}
+
+/**
+ * Shards of one sweep (`--shard I/N`) into one result: endpoints joined (a repeated host:port keeps the
+ * later shard's record), invalid targets joined, the earliest start and latest finish, summary recounted.
+ * Shards numbered by different benchmarks cannot be merged: their control ids mean different things.
+ */
+export function mergeResults(results: readonly ScanResult[]): ScanResult {
+  const [first, ...rest] = results;
+  if (!first) throw new MergeError("nothing to merge");
+  for (const result of rest) {
+    if (result.benchmark !== first.benchmark) {
+      throw new MergeError(
+        `cannot merge a ${result.benchmark} result with a ${first.benchmark} one: control ids differ`,
+      );
+    }
+  }
+  const byKey = new Map(
+    results.flatMap((result) => result.endpoints).map((endpoint) => [endpointKey(endpoint), endpoint]),
+  );
+  const endpoints = sortEndpoints([...byKey.values()]);
+  return {
+    schemaVersion: 1,
+    tool: first.tool,
+    startedAt: results.map((result) => result.startedAt).sort()[0] ?? first.startedAt,
+    finishedAt:
+      results
+        .map((result) => result.finishedAt)
+        .sort()
+        .at(-1) ?? first.finishedAt,
+    benchmark: first.benchmark,
+    targets: {
+      expressions: [...new Set(results.flatMap((result) => result.targets.expressions))],
+      invalid: results.flatMap((result) => result.targets.invalid),
+    },
+    summary: summarize(endpoints),
+    endpoints,
+  };
+}
