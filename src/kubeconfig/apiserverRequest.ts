@@ -40,6 +40,8 @@ export function apiserverRequest(
     ...(identity === undefined ? {} : { identity }),
     ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
     ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+    // Credentials go only to the server the kubeconfig vouches for, unless it says to skip verification.
+    ...(access.caPem !== null && !access.insecureSkipTlsVerify ? { verifyServer: { caPem: access.caPem } } : {}),
   };
 }
 

@@ -28,6 +28,11 @@ export interface HttpGetRequest {
   maxBodyBytes?: number;
   /** Return the whole body (up to maxBodyBytes) as `body`, for JSON answers such as a NodeList. */
   keepBody?: boolean;
+  /**
+   * Verify the server's chain and name against this CA before the request is sent. Probes never set it
+   * (they judge trust themselves); calls carrying a kubeconfig's credentials do, as kubectl would.
+   */
+  verifyServer?: { caPem: string };
   lookup?: LookupFunction;
 }
 
@@ -102,6 +107,7 @@ export async function httpGet(request: HttpGetRequest): Promise<HttpOutcome> {
       servername: request.servername,
       lookup: request.lookup,
       clientCertificate: identity && "certPem" in identity ? identity : undefined,
+      verifyServer: request.verifyServer,
     },
     phases,
   );
@@ -133,7 +139,7 @@ export async function httpGet(request: HttpGetRequest): Promise<HttpOutcome> {
       ),
       bodyBytesRead: body.bytesRead,
       truncated: body.truncated,
-      ...(request.keepBody ? { body: body.start.toString("utf8") } : {}),
+      ...(request.keepBody ? { body: redact(body.start.toString("utf8")) } : {}),
     };
   } catch (err) {
     const error =

@@ -10,6 +10,8 @@ export interface ProbeConnectorSettings {
   tls: boolean;
   servername?: string;
   clientCertificate?: { certPem: string; keyPem: string };
+  /** Verify the server against this CA before anything is sent (credentials meant for one server). */
+  verifyServer?: { caPem: string };
   lookup?: LookupFunction;
 }
 
@@ -92,5 +94,6 @@ function dial(settings: ProbeConnectorSettings): Socket {
     ...(settings.clientCertificate
       ? { cert: settings.clientCertificate.certPem, key: settings.clientCertificate.keyPem }
       : {}),
+    ...(settings.verifyServer ? { rejectUnauthorized: true, ca: settings.verifyServer.caPem } : {}),
   });
 }

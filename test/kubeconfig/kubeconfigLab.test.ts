@@ -181,6 +181,23 @@ describe("loadClusterAccess + listNodes against the lab API server", () => {
     await expectLabNodeListed(access);
   });
 
+  it("sends no credentials to an API server its kubeconfig CA does not vouch for; insecure-skip-tls-verify opts out", async () => {
+    const foreignCa = { server: apiserverUrl, "certificate-authority-data": base64(lab.pki.foreignCa.certPem) };
+    const impostor = await loadClusterAccess({
+      kubeconfigPath: await writeKubeconfig(singleContext({ token: LAB_ADMIN_TOKEN }, foreignCa)),
+    });
+    const refused = await listNodes(impostor, options());
+    expect(refused.nodes).toEqual([]);
+    expect(refused.error?.message).toMatch(/certificate|verify|issuer/i);
+    expect(JSON.stringify(refused)).not.toContain(LAB_ADMIN_TOKEN);
+    const skipping = await loadClusterAccess({
+      kubeconfigPath: await writeKubeconfig(
+        singleContext({ token: LAB_ADMIN_TOKEN }, { server: apiserverUrl, "insecure-skip-tls-verify": true }),
+      ),
+    });
+    await expectLabNodeListed(skipping);
+  });
+
   it("(c) a token", async () => {
     const access = await loadClusterAccess({
       kubeconfigPath: await writeKubeconfig(singleContext({ token: LAB_ADMIN_TOKEN })),
