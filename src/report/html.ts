@@ -5,6 +5,7 @@ import {
   type CheckStatus,
   type EndpointResult,
   endpointKey,
+  type KeyType,
 } from "../model/index.js";
 import { Markup, markup } from "./markup.js";
 import { sortEndpoints } from "./order.js";
@@ -77,7 +78,7 @@ code, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, mono
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; background: #fff; border: 1px solid var(--line); }
 th, td { border: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: middle; }
-thead th { background: #eef0f3; font-weight: 600; }
+thead th { background: #eef0f3; font-weight: 600; vertical-align: bottom; }
 table.matrix th.check { vertical-align: bottom; padding: 8px 4px; min-width: 44px; }
 table.matrix th.check div { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; margin: 0 auto; }
 table.matrix th.check small { color: var(--muted); font-weight: 400; }
@@ -90,7 +91,6 @@ td.endpoint { white-space: nowrap; }
 .badge { display: inline-block; border-radius: 3px; padding: 0 6px; margin: 1px 2px 1px 0; font-size: 11.5px;
   font-weight: 600; background: #e7e9ed; color: #394150; white-space: nowrap; }
 .badge.bad { background: #fde3e3; color: var(--fail); } .badge.good { background: #e1f2e3; color: var(--pass); }
-.badge.amber { background: #fff0d6; color: #9a5b00; }
 table.correlation tr.contradiction td { background: #fff3f3; }
 table.correlation tr.contradiction td.agreement { color: var(--fail); }
 table.correlation tr.agree td.agreement { color: var(--pass); }
@@ -237,18 +237,20 @@ ${correlation.controls.map(
 )}</tbody></table>\n`;
 }
 
+const KEY_TYPE_NAMES: Record<KeyType, string> = {
+  rsa: "RSA",
+  "rsa-pss": "RSA-PSS",
+  ec: "EC",
+  ed25519: "Ed25519",
+  ed448: "Ed448",
+  dsa: "DSA",
+  unknown: "unknown",
+};
+
 function keyDescription(cert: CertificateSummary): string {
-  const name = {
-    rsa: "RSA",
-    "rsa-pss": "RSA-PSS",
-    ec: "EC",
-    ed25519: "Ed25519",
-    ed448: "Ed448",
-    dsa: "DSA",
-    unknown: "unknown",
-  }[cert.keyType];
   const size = cert.keyBits === null ? "" : ` ${cert.keyBits}`;
-  return cert.curve === null ? `${name}${size}` : `${name}${size} (${cert.curve})`;
+  const key = `${KEY_TYPE_NAMES[cert.keyType]}${size}`;
+  return cert.curve === null ? key : `${key} (${cert.curve})`;
 }
 
 function fingerprintPrefix(sha256: string): string {
@@ -352,7 +354,8 @@ function timeline(endpoints: readonly EndpointResult[], scanTime: number): Marku
   const bars = all.slice(0, MAX_TIMELINE_BARS);
   const width = 1100;
   const labelWidth = 330;
-  const right = width - 30;
+  // Room on the right for the last tick label and the day count after the longest bar.
+  const right = width - 70;
   const rowHeight = 24;
   const top = 34;
   const height = top + bars.length * rowHeight + 16;

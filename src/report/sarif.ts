@@ -4,7 +4,10 @@ import { sortEndpoints } from "./order.js";
 import { stringifySafe } from "./safeJson.js";
 import type { ScanResult } from "./scanResult.js";
 
-/** The OASIS 2.1.0 schema; schema/sarif-2.1.0.schema.json is a vendored copy of the same definitions. */
+/**
+ * The OASIS standard's schema. The tests validate against schema/sarif-2.1.0.schema.json, the 2.1.0
+ * schema as the npm package @microsoft/jest-sarif ships it (its rtm.5 text).
+ */
 const SARIF_SCHEMA =
   "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const INFORMATION_URI = "https://kubetls.dev";
@@ -44,7 +47,6 @@ interface SarifRule {
   id: string;
   name: string;
   shortDescription: SarifMessage;
-  fullDescription: SarifMessage;
   help?: SarifMessage;
   properties: { tags: string[]; benchmark: string; cis: string[]; "security-severity"?: string };
 }
@@ -114,7 +116,6 @@ function toRule(facts: RuleFacts, benchmark: string): SarifRule {
     id: facts.id,
     name: facts.id,
     shortDescription: { text: facts.title },
-    fullDescription: { text: facts.title },
     properties: {
       // Tags are what GitHub lets people filter alerts by: `CIS-1.12-4.2.1` names the control.
       tags: ["security", "kubernetes", "tls", ...facts.cis.map((id) => `${benchmark.toUpperCase()}-${id}`)],

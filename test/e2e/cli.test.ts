@@ -1,0 +1,330 @@
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Lab, startLab } from "../../src/lab/index.js";
+import { type EndpointResult, endpointKey } from "../../src/model/index.js";
+import type { ScanResult } from "../../src/report/index.js";
+import { runCli, uniqueLabNetwork } from "../support/cli.js";
+import { resultSchemaErrors } from "../support/schema.js";
+
+/* The built CLI as users and CI drive it: exit codes, dry runs, shards, merges, several outputs. */
+describe("kubetls CLI: usage and dry runs (no network)", () => {
+  it("exits 2 with a message naming the bad input", async () => {
+    const cases: [string[], RegExp][] = [
+      [["scan", "10.0.0.300"], /invalid target "10\.0\.0\.300"/],
+      [["scan", "10.0.0.0/8"], /16,777,216 addresses.*--allow-large/s],
+      [["scan"], /no targets/],
+      [["scan", "127.0.0.1", "--format", "xml"], /--format takes/],
+      [["scan", "127.0.0.1", "--timeout", "soon"], /--timeout takes a positive whole number/],
+      [["scan", "127.0.0.1", "--fail-on", "sometimes"], /--fail-on takes/],
+      [["scan", "127.0.0.1", "--shard", "4/4"], /invalid --shard "4\/4"/],
+      [["scan", "127.0.0.1", "--kubelet-ports", "99999"], /--kubelet-ports/],
+      [
+        ["scan", "127.0.0.1", "--client-cert", "/nonexistent.crt"],
+        /--client-cert and --client-key go together/,
+      ],
+      [["scan", "127.0.0.1", "--benchmark", "cis-9.9"], /unknown benchmark "cis-9\.9"/],
+      [["frobnicate"], /unknown command/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await runCli(args);
+      expect({ args, code: run.code }).toEqual({ args, code: args.includes("--benchmark") ? 3 : 2 });
+      expect(run.stderr).toMatch(message);
+    }
+  });
+
+  it("--dry-run streams host:port role lines, honours --exclude and ports, and touches nothing", async () => {
+    const run = await runCli([
+      "scan",
+      "10.0.0.0/30",
+      "node1.example:6443",
+      "--exclude",
+      "10.0.0.2",
+      "--readonly-ports",
+      "",
+      "--dry-run",
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().split("\n")).toEqual([
+      "10.0.0.0:10250 kubelet",
+      "10.0.0.0:6443 apiserver",
+      "10.0.0.1:10250 kubelet",
+      "10.0.0.1:6443 apiserver",
+      "10.0.0.3:10250 kubelet",
+      "10.0.0.3:6443 apiserver",
+      "node1.example:6443 unknown",
+    ]);
+  });
+
+  it("reads targets from stdin, reporting a bad line by file:line and carrying on", async () => {
+    const run = await runCli(
+      ["scan", "-f", "-", "--dry-run", "--readonly-ports", "", "--apiserver-ports", ""],
+      {
+        input: "# nodes\n10.1.0.1\nnot a target!\n[fd00::1]:10250\n",
+      },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().split("\n")).toEqual(["10.1.0.1:10250 kubelet", "[fd00::1]:10250 unknown"]);
+    expect(run.stderr).toMatch(/stdin:3/);
+  });
+
+  it("--shard splits a sweep into disjoint parts that cover it, keeping each host's ports together", async () => {
+    const all = (await runCli(["scan", "10.2.0.0/26", "--dry-run"])).stdout.trim().split("\n");
+    const shards = await Promise.all(
+      [0, 1, 2].map((index) => runCli(["scan", "10.2.0.0/26", "--dry-run", "--shard", `${index}/3`])),
+    );
+    const parts = shards.map((run) => run.stdout.trim().split("\n").filter(Boolean));
+    expect(parts.flat().sort()).toEqual([...all].sort());
+    expect(parts.every((part) => part.length > 0 && part.length < all.length)).toBe(true);
+    const hostsOf = (lines: string[]) => new Set(lines.map((line) => line.split(":")[0]));
+    const [first, second] = [hostsOf(parts[0] ?? []), hostsOf(parts[1] ?? [])];
+    expect([...first].some((host) => second.has(host))).toBe(false);
+  });
+});
+
+describe("kubetls CLI against the lab", () => {
+  let lab: Lab;
+  let directory: string;
+
+  beforeAll(async () => {
+    lab = await startLab({ network: uniqueLabNetwork() });
+    directory = await mkdtemp(join(tmpdir(), "kubetls-cli-"));
+  });
+  afterAll(async () => {
+    await lab?.stop();
+  });
+
+  const posture = (name: string) => {
+    const found = lab.postures.find((candidate) => candidate.name === name);
+    if (!found) throw new Error(`no posture ${name}`);
+    return found;
+  };
+
+  it("exits 1 on findings at or above --fail-on, 0 below it; writes several reports from one scan", async () => {
+    const target = `${posture("kubelet-self-generated").address}:10250`;
+    const outputs = ["json", "sarif", "junit", "kube-bench", "html", "table"].map((format) =>
+      join(directory, `report.${format}`),
+    );
+    const failing = await runCli([
+      "scan",
+      target,
+      "--ca-file",
+      lab.caFile,
+      "--format",
+      "jsonl",
+      "--timeout",
+      "1500",
+      "--output-json",
+      outputs[0] as string,
+      "--output-sarif",
+      outputs[1] as string,
+      "--output-junit",
+      outputs[2] as string,
+      "--output-kube-bench",
+      outputs[3] as string,
+      "--output-html",
+      outputs[4] as string,
+      "--output-table",
+      outputs[5] as string,
+    ]);
+    expect(failing.code).toBe(1);
+    const lines = failing.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({
+      host: posture("kubelet-self-generated").address,
+      port: 10250,
+      role: "kubelet",
+    });
+    expect(lines.at(-1)).toHaveProperty("summary");
+    const json = JSON.parse(await readFile(outputs[0] as string, "utf8")) as ScanResult;
+    expect(resultSchemaErrors(json)).toBeNull();
+    expect(JSON.parse(await readFile(outputs[1] as string, "utf8"))).toMatchObject({ version: "2.1.0" });
+    expect(await readFile(outputs[2] as string, "utf8")).toMatch(/^<\?xml[\s\S]*<testsuites[\s\S]*<failure/);
+    expect(JSON.parse(await readFile(outputs[3] as string, "utf8"))).toHaveProperty("Controls");
+    expect(await readFile(outputs[4] as string, "utf8")).toMatch(/^<!DOCTYPE html>/i);
+    expect(await readFile(outputs[5] as string, "utf8")).toContain("kubelet.serving-cert");
+
+    const passing = await runCli([
+      "scan",
+      target,
+      "--ca-file",
+      lab.caFile,
+      "--format",
+      "json",
+      "--fail-on",
+      "none",
+    ]);
+    expect(passing.code).toBe(0);
+  });
+
+  it("merges shards back into the whole scan", async () => {
+    const range = lab.targetRange;
+    const shardFiles = [0, 1].map((index) => join(directory, `shard-${index}.json`));
+    for (const [index, file] of shardFiles.entries()) {
+      const run = await runCli([
+        "scan",
+        range,
+        "--ca-file",
+        lab.caFile,
+        "--shard",
+        `${index}/2`,
+        "--format",
+        "json",
+        "-o",
+        file,
+        "--fail-on",
+        "none",
+        "--tls-scan",
+        "off",
+      ]);
+      expect(run.code).toBe(0);
+    }
+    const merged = await runCli(["merge", ...shardFiles, "--format", "json", "--fail-on", "none"]);
+    expect(merged.code).toBe(0);
+    const result = JSON.parse(merged.stdout) as ScanResult;
+    expect(resultSchemaErrors(result)).toBeNull();
+    const shards = await Promise.all(
+      shardFiles.map(async (file) => JSON.parse(await readFile(file, "utf8")) as ScanResult),
+    );
+    expect(result.endpoints.length).toBe(
+      (shards[0]?.endpoints.length ?? 0) + (shards[1]?.endpoints.length ?? 0),
+    );
+    expect(result.summary.endpoints).toBe(result.endpoints.length);
+  });
+
+  it("scans the cluster from a kubeconfig alone, never dialling a node outside --scope", async () => {
+    const run = await runCli([
+      "scan",
+      "--kubeconfig",
+      lab.kubeconfigFile,
+      "--ca-file",
+      lab.caFile,
+      "--scope",
+      lab.targetRange,
+      "--format",
+      "json",
+      "--fail-on",
+      "none",
+      "--timeout",
+      "1500",
+    ]);
+    expect(run.stderr).toBe("");
+    const result = JSON.parse(run.stdout) as ScanResult;
+    const byKey = new Map(result.endpoints.map((endpoint) => [endpointKey(endpoint), endpoint]));
+    const apiserver = byKey.get(`${posture("apiserver-good").address}:6443`) as EndpointResult;
+    expect(apiserver.role).toBe("apiserver");
+    expect(apiserver.auth?.trusted?.find((probe) => probe.path === "/api")?.status).toBe(200);
+    const decoy = byKey.get(`${posture("decoy-node").address}:10250`);
+    expect(decoy?.error?.code).toBe("out-of-scope");
+    expect(decoy?.checks.every((check) => check.status === "SKIP")).toBe(true);
+    expect(
+      byKey
+        .get(`${posture("kubelet-good").address}:10250`)
+        ?.checks.find((check) => check.id === "kubelet.https")?.status,
+    ).toBe("PASS");
+    expect(lab.tripwireConnections).toEqual([]);
+    expect(apiserver.nodeProxy?.map((probe) => probe.node)).not.toContain("lab-decoy-node");
+  });
+
+  it("without credentials, the checks that need them say so: client-ca INFO, node-proxy checks SKIP", async () => {
+    const run = await runCli([
+      "scan",
+      `${posture("kubelet-good").address}:10250`,
+      `${posture("apiserver-good").address}:6443`,
+      "--ca-file",
+      lab.caFile,
+      "--format",
+      "json",
+      "--fail-on",
+      "none",
+      "--benchmark",
+      "cis-1.6",
+    ]);
+    const result = JSON.parse(run.stdout) as ScanResult;
+    const checks = new Map(
+      result.endpoints.flatMap((endpoint) => endpoint.checks.map((check) => [check.id, check])),
+    );
+    expect(checks.get("kubelet.client-ca")?.status).toBe("INFO");
+    expect(checks.get("apiserver.kubelet-client-cert")).toMatchObject({ status: "SKIP", cis: ["1.2.5"] });
+    expect(checks.get("apiserver.kubelet-certificate-authority")).toMatchObject({
+      status: "SKIP",
+      cis: ["1.2.6"],
+    });
+    expect(checks.get("kubelet.serving-cert")?.cis).toEqual(["4.2.10"]);
+    expect(checks.get("kubelet.https")?.cis).toEqual(["1.2.4"]);
+    // host:port targets: roles detected from what answered.
+    expect(result.endpoints.map((endpoint) => endpoint.role).sort()).toEqual(["apiserver", "kubelet"]);
+  });
+
+  it("puts kube-bench contradictions first in the report", async () => {
+    const flags = join(directory, "kube-bench.json");
+    await writeFile(
+      flags,
+      JSON.stringify({
+        Controls: [
+          {
+            id: "4",
+            version: "cis-1.12",
+            detected_version: "1.32",
+            text: "Worker Node Security Configuration",
+            node_type: "node",
+            tests: [
+              {
+                section: "4.2",
+                type: "",
+                pass: 1,
+                fail: 0,
+                warn: 0,
+                info: 0,
+                desc: "Kubelet",
+                results: [
+                  {
+                    test_number: "4.2.3",
+                    test_desc: "Ensure that the --client-ca-file argument is set as appropriate (Automated)",
+                    audit: "",
+                    AuditConfig: "",
+                    type: "",
+                    remediation: "set it",
+                    test_info: ["set it"],
+                    status: "PASS",
+                    actual_value: "clientCAFile: /etc/kubernetes/pki/ca.crt",
+                    scored: true,
+                    IsMultiple: false,
+                    expected_result: "'clientCAFile' is present",
+                  },
+                ],
+              },
+            ],
+            total_pass: 1,
+            total_fail: 0,
+            total_warn: 0,
+            total_info: 0,
+          },
+        ],
+        Totals: { total_pass: 1, total_fail: 0, total_warn: 0, total_info: 0 },
+      }),
+    );
+    const run = await runCli([
+      "scan",
+      `${posture("kubelet-any-client-ca").address}:10250`,
+      "--ca-file",
+      lab.caFile,
+      "--client-cert",
+      lab.clientCertFile,
+      "--client-key",
+      lab.clientKeyFile,
+      "--flags",
+      flags,
+      "--fail-on",
+      "none",
+    ]);
+    expect(run.code).toBe(0);
+    const contradiction = run.stdout.indexOf("contradiction");
+    expect(contradiction).toBeGreaterThanOrEqual(0);
+    expect(contradiction).toBeLessThan(run.stdout.indexOf("ENDPOINT"));
+    expect(run.stdout).toMatch(/4\.2\.3\s+flags PASS \/ wire FAIL/);
+  });
+});
