@@ -41,7 +41,9 @@ export function apiserverRequest(
     ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
     ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
     // Credentials go only to the server the kubeconfig vouches for, unless it says to skip verification.
-    ...(access.caPem !== null && !access.insecureSkipTlsVerify ? { verifyServer: { caPem: access.caPem } } : {}),
+    ...(access.caPem !== null && !access.insecureSkipTlsVerify
+      ? { verifyServer: { caPem: access.caPem } }
+      : {}),
   };
 }
 

@@ -182,7 +182,10 @@ describe("loadClusterAccess + listNodes against the lab API server", () => {
   });
 
   it("sends no credentials to an API server its kubeconfig CA does not vouch for; insecure-skip-tls-verify opts out", async () => {
-    const foreignCa = { server: apiserverUrl, "certificate-authority-data": base64(lab.pki.foreignCa.certPem) };
+    const foreignCa = {
+      server: apiserverUrl,
+      "certificate-authority-data": base64(lab.pki.foreignCa.certPem),
+    };
     const impostor = await loadClusterAccess({
       kubeconfigPath: await writeKubeconfig(singleContext({ token: LAB_ADMIN_TOKEN }, foreignCa)),
     });
