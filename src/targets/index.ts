@@ -12,7 +12,7 @@ export {
   TargetSyntaxError,
   TargetTooLargeError,
 } from "./errors.js";
-export { formatIpAddress, type IpAddress, type IpFamily, parseIpAddress } from "./ipAddress.js";
+export { formatIpAddress, type IpAddress, type IpFamily, ipv4ToMapped, parseIpAddress } from "./ipAddress.js";
 export { DEFAULT_ROLE_PORTS, parsePortList, type RolePorts } from "./ports.js";
 export { parseShard, type Shard, ShardSyntaxError, shardOf } from "./shard.js";
 export { countAddresses, MAX_ADDRESSES_PER_EXPRESSION } from "./sizeGuard.js";

@@ -1,6 +1,7 @@
 import { createHash, X509Certificate } from "node:crypto";
 import forge from "node-forge";
 import type { CertificateSummary, KeyType } from "../model/index.js";
+import { formatIpAddress } from "../targets/index.js";
 import {
   type Asn1Node,
   Asn1Type,
@@ -14,7 +15,6 @@ import {
   timeOf,
 } from "./asn1.js";
 import { commonNameOf, formatName, nameMatchKey } from "./distinguishedName.js";
-import { formatIpAddress } from "./ipAddress.js";
 import { type SignatureDigest, signatureAlgorithmOf } from "./signatureAlgorithm.js";
 
 export interface BasicConstraints {
@@ -202,7 +202,11 @@ function subjectAltNamesOf(extension: Asn1Node | undefined): CertificateSummary[
     if (isContext(generalName, DNS_NAME_TAG)) sans.dns.push(primitiveBytes(generalName).toString("latin1"));
     if (isContext(generalName, IP_ADDRESS_TAG)) {
       const raw = primitiveBytes(generalName);
-      if (raw.length === 4 || raw.length === 16) sans.ip.push(formatIpAddress(raw));
+      if (raw.length === 4 || raw.length === 16) {
+        sans.ip.push(
+          formatIpAddress({ family: raw.length === 4 ? 4 : 6, value: BigInt(`0x${raw.toString("hex")}`) }),
+        );
+      }
     }
   }
   return sans;

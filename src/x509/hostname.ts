@@ -1,13 +1,13 @@
 import type { CertificateSummary } from "../model/index.js";
-import { ipLiteralBytes } from "./ipAddress.js";
+import { ipv4ToMapped, parseIpAddress } from "../targets/index.js";
 
 /*
  * Does the certificate name the host as scanned? RFC 6125 as Go's crypto/x509 applies it: an IP host only
  * against IP SANs, a DNS host only against DNS SANs, and never the subject CN (Go 1.15 dropped that).
  */
 export function certificateMatchesHost(sans: CertificateSummary["sans"], host: string): boolean {
-  const hostIp = ipLiteralBytes(host);
-  if (hostIp) return sans.ip.some((san) => ipLiteralBytes(san)?.equals(hostIp) ?? false);
+  const hostIp = comparableIp(host);
+  if (hostIp !== null) return sans.ip.some((san) => comparableIp(san) === hostIp);
   const hostname = normalizeDnsName(host);
   if (hostname === "") return false;
   return sans.dns.some((san) => dnsNameMatches(normalizeDnsName(san), hostname));
@@ -27,4 +27,11 @@ export function dnsNameMatches(pattern: string, hostname: string): boolean {
     return false;
   if (hostLabels.length !== patternRest.length + 1 || hostLabels[0] === "") return false;
   return hostLabels.slice(1).join(".") === patternRest.join(".");
+}
+
+/* IPv4 as ::ffff:a.b.c.d, so an IPv4-mapped IPv6 host and its IPv4 SAN (the same peer) compare equal. */
+function comparableIp(text: string): bigint | null {
+  const address = parseIpAddress(text.replace(/^\[(.*)\]$/, "$1").replace(/%.*$/, ""));
+  if (!address) return null;
+  return address.family === 4 ? ipv4ToMapped(address.value) : address.value;
 }
