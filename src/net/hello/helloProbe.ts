@@ -1,11 +1,11 @@
 import { connect } from "node:net";
 import { performance } from "node:perf_hooks";
 import { type NetError, netError } from "../../model/index.js";
+import { classifySocketError } from "../classifySocketError.js";
 import type { TlsAlert } from "./alerts.js";
 import { cipherSuiteName } from "./cipherSuites.js";
 import { buildClientHello } from "./clientHello.js";
 import { type FlightProgress, ServerFlightParser } from "./serverFlight.js";
-import { socketNetError } from "./socketError.js";
 import type { TlsVersion } from "./versions.js";
 
 export interface HelloProbeOptions {
@@ -121,8 +121,21 @@ export function helloProbe(options: HelloProbeOptions): Promise<HelloProbeResult
     socket.on("error", (error) => {
       // The server may answer (an alert) and reset at once: what was parsed still stands.
       const progress = parser.progress;
-      finish(progress, progress.status === "partial" ? socketNetError(error, connected) : undefined);
+      finish(
+        progress,
+        progress.status === "partial" ? helloSocketError(error, connected, options) : undefined,
+      );
     });
     socket.on("close", () => finish(parser.end()));
   });
+}
+
+/** The shared classification; an unclassified failure after connecting is the peer dropping us: a reset. */
+function helloSocketError(
+  error: unknown,
+  connected: boolean,
+  target: { host: string; port: number },
+): NetError {
+  const classified = classifySocketError(error, target);
+  return connected && classified.code === "error" ? { ...classified, code: "reset" } : classified;
 }
