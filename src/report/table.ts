@@ -83,9 +83,30 @@ function endpointCell(endpoint: EndpointResult): Cell {
   return single([{ text: printable(key.slice(0, -port.length)), shrink: true }, { text: port }]);
 }
 
+/** The negotiated version, then every version the raw scan saw accepted (short: "1.0 1.2 1.3"). */
 function tlsCell(endpoint: EndpointResult): Cell {
-  if (endpoint.tls !== null) return single(word(printable(endpoint.tls.version)));
-  return endpoint.plainHttp ? single(word("plain-http")) : missing();
+  if (endpoint.tls === null) return endpoint.plainHttp ? single(word("plain-http")) : missing();
+  const cell: Cell = single(word(printable(endpoint.tls.version)));
+  const versions = endpoint.tls.versions ?? [];
+  if (versions.length > 0) {
+    const tokens = versions.map((version): Token => {
+      const short = printable(version.replace(/^TLSv/, ""));
+      return word(short, /^(SSLv3|TLSv1|TLSv1\.1)$/.test(version) ? "red" : "dim");
+    });
+    cell.push({ tokens, separator: " " });
+  }
+  return cell;
+}
+
+/** What the CertificateRequest advertised: the client CAs by CN, or that none is requested. */
+function clientCaParagraph(endpoint: EndpointResult): Paragraph | null {
+  const request = endpoint.tls?.clientCertRequest;
+  if (request === undefined || request === null) return null;
+  if (!request.sent) return { tokens: [word("no client CA", "yellow")], separator: " " };
+  const names = request.caNames.map(
+    (name): Token => [{ text: printable(commonName(name) ?? name), shrink: true }],
+  );
+  return { tokens: [word("client CA:", "dim"), ...names], separator: " " };
 }
 
 /** The CN from an RFC 4514-ish `CN=a, O=b` name, honouring backslash escapes. */
@@ -126,15 +147,17 @@ function certCell(endpoint: EndpointResult): Cell {
 }
 
 function trustCell(endpoint: EndpointResult): Cell {
+  const clientCa = clientCaParagraph(endpoint);
+  const withClientCa = (cell: Cell): Cell => (clientCa === null ? cell : [...cell, clientCa]);
   const validation = endpoint.validation;
-  if (validation === null) return missing();
-  if (validation.trusted) return single(word("trusted", "green"));
-  if (validation.errors.length === 0) return single(word("untrusted", "red"));
+  if (validation === null) return clientCa === null ? missing() : [clientCa];
+  if (validation.trusted) return withClientCa(single(word("trusted", "green")));
+  if (validation.errors.length === 0) return withClientCa(single(word("untrusted", "red")));
   const last = validation.errors.length - 1;
   const tokens = validation.errors.map(
     (code, i): Token => [{ text: code, style: "red" }, ...(i < last ? [{ text: "," }] : [])],
   );
-  return [{ tokens, separator: " " }];
+  return withClientCa([{ tokens, separator: " " }]);
 }
 
 function errorParagraph(error: NetError): Paragraph {
