@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
+import type { EndpointResult } from "../../src/model/index.js";
 import { endpointKey } from "../../src/model/index.js";
 import { formatTable, shouldUseColor } from "../../src/report/index.js";
 import {
   allEndpoints,
+  etcdWithHelloScan,
   goodKubelet,
   scanResult,
   selfGeneratedKubelet,
@@ -209,5 +211,32 @@ describe("shouldUseColor", () => {
     [{ isTTY: false }, { NO_COLOR: "1", FORCE_COLOR: "1" }, false],
   ])("stream %o, env %o -> %s", (stream, env, expected) => {
     expect(shouldUseColor(stream, env)).toBe(expected);
+  });
+});
+
+describe("formatTable shows what the raw ClientHello scan saw", () => {
+  it("lists the accepted versions under the negotiated one, legacy ones in red, and the advertised client CAs", () => {
+    const legacy = {
+      ...etcdWithHelloScan,
+      tls: {
+        ...(etcdWithHelloScan.tls as NonNullable<typeof etcdWithHelloScan.tls>),
+        versions: ["TLSv1", "TLSv1.2", "TLSv1.3"],
+      },
+    };
+    const plain = formatTable(scanResult([legacy as EndpointResult]), { color: false });
+    expect(plain).toMatch(/\b1 1\.2 1\.3\b/);
+    expect(plain).toContain("client CA: etcd-ca");
+    const coloured = formatTable(scanResult([legacy as EndpointResult]), { color: true });
+    expect(coloured).toContain("\u001b[31m1\u001b[");
+    const noRequest = {
+      ...goodKubelet,
+      tls: {
+        ...(goodKubelet.tls as NonNullable<typeof goodKubelet.tls>),
+        clientCertRequest: { sent: false },
+      },
+    };
+    expect(formatTable(scanResult([noRequest as EndpointResult]), { color: false })).toContain(
+      "no client CA",
+    );
   });
 });
