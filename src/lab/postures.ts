@@ -166,6 +166,8 @@ export const POSTURES: readonly Posture[] = [
             "kubelet.anonymous-auth": "PASS",
             "kubelet.authorization": "PASS",
             "kubelet.client-ca": "INFO",
+            "kubelet.tls-ciphers": "SKIP",
+            "kubelet.tls-min-version": "SKIP",
           },
         ),
       },
@@ -252,6 +254,24 @@ export const POSTURES: readonly Posture[] = [
     ],
   },
   {
+    name: "kubelet-legacy-tls",
+    summary:
+      "a kubelet (or a proxy in front of it) with the minimum lowered to TLS 1.0 and every suite its OpenSSL has: CBC, CCM, ARIA, Camellia, anonymous ECDH",
+    build: async (context) => [
+      await kubeletListener(context, await servingLeaf(context), { tls: LEGACY_TLS }),
+    ],
+  },
+  {
+    name: "kubelet-cis-ciphers",
+    summary:
+      "tlsCipherSuites set to the CIS strong list (ECDHE with AES-GCM or ChaCha20) at TLS 1.2, plus TLS 1.3",
+    build: async (context) => [
+      await kubeletListener(context, await servingLeaf(context), {
+        tls: { ciphers: CIS_STRONG_OPENSSL_CIPHERS },
+      }),
+    ],
+  },
+  {
     name: "apiserver-good",
     summary:
       "kubeadm API server: anonymous on with RBAC, --kubelet-client-certificate and --kubelet-certificate-authority set",
@@ -291,6 +311,13 @@ export const POSTURES: readonly Posture[] = [
         { kubeletCertificateAuthority: null },
         { "apiserver.anonymous-auth": "WARN", "apiserver.kubelet-certificate-authority": "FAIL" },
       ),
+    ],
+  },
+  {
+    name: "apiserver-legacy-tls",
+    summary: "API server behind a load balancer that still accepts TLS 1.0 and every suite OpenSSL has",
+    build: async (context) => [
+      await apiserverListener(context, {}, { "apiserver.anonymous-auth": "WARN" }, LEGACY_TLS),
     ],
   },
   {
@@ -350,6 +377,7 @@ async function apiserverListener(
   context: PostureContext,
   overrides: Partial<Omit<ApiserverBehaviour, "authentication">> & { anonymousAuth?: boolean },
   checks: Record<string, CheckStatus>,
+  tls: LabTlsSettings = {},
 ): Promise<PostureListener> {
   const leaf = await mintCertificate({
     subject: { commonName: "kube-apiserver" },
@@ -372,6 +400,7 @@ async function apiserverListener(
       kind: "tls",
       chain: [leaf],
       clientCas: [context.pki.clusterCa],
+      ...tls,
       handler: apiserverHandler({
         gitVersion: "v1.30.2",
         authentication: {
@@ -395,9 +424,53 @@ async function apiserverListener(
         "apiserver.serving-cert": "PASS",
         "apiserver.kubelet-client-cert": "PASS",
         "apiserver.kubelet-certificate-authority": "PASS",
+        ...protocolChecks("apiserver", tls),
         ...checks,
       },
     ),
+  };
+}
+
+/** The protocol settings a lab TLS listener may change (servers.ts defaults: TLS 1.2+, OpenSSL DEFAULT). */
+interface LabTlsSettings {
+  minVersion?: "TLSv1" | "TLSv1.2" | "TLSv1.3";
+  maxVersion?: "TLSv1.2" | "TLSv1.3";
+  /** OpenSSL cipher string; TLS 1.3 suites must be named too, or TLS 1.3 is off. */
+  ciphers?: string;
+}
+
+/**
+ * The CIS strong suites in OpenSSL's names: the six ECDHE AES-GCM/ChaCha20 suites on every benchmark's
+ * kubelet and API server list (kubelet K6 is exactly these; K8 adds static-RSA GCM), and the TLS 1.3 suites.
+ */
+const CIS_STRONG_OPENSSL_CIPHERS = [
+  "TLS_AES_128_GCM_SHA256",
+  "TLS_AES_256_GCM_SHA384",
+  "TLS_CHACHA20_POLY1305_SHA256",
+  "ECDHE-ECDSA-AES128-GCM-SHA256",
+  "ECDHE-RSA-AES128-GCM-SHA256",
+  "ECDHE-ECDSA-CHACHA20-POLY1305",
+  "ECDHE-RSA-AES256-GCM-SHA384",
+  "ECDHE-RSA-CHACHA20-POLY1305",
+  "ECDHE-ECDSA-AES256-GCM-SHA384",
+].join(":");
+
+/** TLS 1.0 and up, and every suite the OpenSSL build has (security level 0 lets TLS 1.0/1.1 and SHA-1 in). */
+const LEGACY_TLS: LabTlsSettings = { minVersion: "TLSv1", ciphers: "ALL:@SECLEVEL=0" };
+
+/**
+ * The protocol checks' verdicts, from what the listener is configured to accept: below TLS 1.2 fails the
+ * minimum version; any suite list but the CIS one fails the ciphers (OpenSSL DEFAULT and ALL both carry
+ * ECDHE-RSA-AES128-SHA256, a CBC suite on no benchmark's list), unless only TLS 1.3 is spoken.
+ */
+function protocolChecks(
+  component: "kubelet" | "apiserver",
+  tls: LabTlsSettings,
+): Record<string, CheckStatus> {
+  const strongOnly = tls.minVersion === "TLSv1.3" || tls.ciphers === CIS_STRONG_OPENSSL_CIPHERS;
+  return {
+    [`${component}.tls-ciphers`]: strongOnly ? "PASS" : "FAIL",
+    [`${component}.tls-min-version`]: tls.minVersion === "TLSv1" ? "FAIL" : "PASS",
   };
 }
 
@@ -420,11 +493,7 @@ async function servingLeaf(
 interface KubeletListenerOptions {
   errors?: ValidationErrorCode[];
   behaviour?: Partial<KubeletBehaviour>;
-  tls?: {
-    requireClientCertificate?: boolean;
-    minVersion?: "TLSv1.2" | "TLSv1.3";
-    maxVersion?: "TLSv1.2" | "TLSv1.3";
-  };
+  tls?: LabTlsSettings & { requireClientCertificate?: boolean };
   /** Facts and verdicts that differ from a well-behaved kubelet's. */
   expect?: Partial<Omit<ListenerExpectation, "checks">>;
   checks?: Record<string, CheckStatus>;
@@ -459,6 +528,7 @@ async function kubeletListener(
       { speaksTls: true, plainHttp: false, validationErrors: errors, ...options.expect },
       {
         ...WELL_BEHAVED_KUBELET,
+        ...protocolChecks("kubelet", options.tls ?? {}),
         "kubelet.serving-cert": errors.length === 0 ? "PASS" : "FAIL",
         ...options.checks,
       },
@@ -493,6 +563,8 @@ function hostileListener(
         "kubelet.anonymous-auth": "ERROR",
         "kubelet.authorization": "ERROR",
         "kubelet.client-ca": "ERROR",
+        "kubelet.tls-ciphers": "SKIP",
+        "kubelet.tls-min-version": "SKIP",
       },
     ),
   };

@@ -14,7 +14,7 @@ import { type InvalidTarget, type ScanResult, sortEndpoints, summarize } from ".
 import { connectionGate, DeadlineExceeded, schedule, withDeadline } from "../scan/index.js";
 import { type ScopeGuard, scopeGuard } from "../scope/index.js";
 import { streamEndpoints, type TargetItem } from "../targets/index.js";
-import { loadCaBundle } from "../x509/index.js";
+import { loadCaBundle, summarizeCertificate } from "../x509/index.js";
 import { clientIdentityOf, discoverCluster } from "./clusterDiscovery.js";
 import type { ScanOptions } from "./scanOptions.js";
 import { toolVersion } from "./toolVersion.js";
@@ -85,6 +85,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   const scanContext: ScanContext = {
     benchmark,
     caConfigured: clusterAnchors.length > 0,
+    caSubjects: clusterAnchors.map((anchor) => summarizeCertificate(anchor.raw).subject),
     trustedIdentity: identities.trustedForKubelets !== null,
     apiCredentials: identities.clientPair !== null || identities.kubeconfig !== null,
   };

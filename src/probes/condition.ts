@@ -1,14 +1,17 @@
 /**
  * The declarative matchers a probe's verdicts use, in the manner of nuclei's matchers: a fact path and
- * one operator, combined with all/any/not. Kept small on purpose: every operator here is documented in
- * probes/README.md and validated at load time.
+ * one operator, combined with all/any/not. Kept small on purpose: every operator here is validated at
+ * load time.
  */
 export type Condition = { all: Condition[] } | { any: Condition[] } | { not: Condition } | FactCondition;
 
 export interface FactCondition {
   fact: string;
   op: ConditionOperator;
+  /** The operand as written; ignored when `valueFact` is set. */
   value: unknown;
+  /** `OPERATOR: { fact: PATH }`: the operand is read from the same facts (e.g. `scan.caSubjects`). */
+  valueFact?: string;
 }
 
 export const CONDITION_OPERATORS = [
@@ -19,6 +22,7 @@ export const CONDITION_OPERATORS = [
   "includesAny",
   "includesAll",
   "excludesAll",
+  "anyNotIn",
   "matches",
   "exists",
   "isEmpty",
@@ -27,3 +31,12 @@ export const CONDITION_OPERATORS = [
 ] as const;
 
 export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
+
+/** The operators whose operand is a list: a literal list or `{ fact: PATH }`. */
+export const LIST_OPERATORS: ReadonlySet<ConditionOperator> = new Set([
+  "in",
+  "includesAny",
+  "includesAll",
+  "excludesAll",
+  "anyNotIn",
+]);

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import type { Condition } from "./condition.js";
+import type { Condition, FactCondition } from "./condition.js";
 import { readFact } from "./factPath.js";
 
 export function evaluateCondition(condition: Condition, facts: unknown): boolean {
@@ -7,7 +7,7 @@ export function evaluateCondition(condition: Condition, facts: unknown): boolean
   if ("any" in condition) return condition.any.some((inner) => evaluateCondition(inner, facts));
   if ("not" in condition) return !evaluateCondition(condition.not, facts);
   const actual = readFact(facts, condition.fact);
-  const expected = condition.value;
+  const expected = operandOf(condition, facts);
   switch (condition.op) {
     case "is":
       return isDeepStrictEqual(actual, expected);
@@ -29,6 +29,8 @@ export function evaluateCondition(condition: Condition, facts: unknown): boolean
       return !asArray(expected).some((wanted) =>
         asArray(actual).some((element) => isDeepStrictEqual(element, wanted)),
       );
+    case "anyNotIn":
+      return outside(actual, expected).length > 0;
     case "matches": {
       const pattern = new RegExp(String(expected));
       return asArray(actual).some((element) => typeof element === "string" && pattern.test(element));
@@ -42,6 +44,39 @@ export function evaluateCondition(condition: Condition, facts: unknown): boolean
     case "lessThan":
       return typeof actual === "number" && typeof expected === "number" && actual < expected;
   }
+}
+
+/**
+ * What the `anyNotIn` conditions that made `condition` hold found outside their lists, each element once:
+ * the `{$anyNotIn}` of a verdict's evidence. Conditions under `not`, or in an `any` branch that did not
+ * hold, found nothing that explains the verdict.
+ */
+export function anyNotInWitnesses(condition: Condition, facts: unknown): unknown[] {
+  const found: unknown[] = [];
+  const collect = (inner: Condition): void => {
+    if ("all" in inner) inner.all.forEach(collect);
+    else if ("any" in inner) inner.any.filter((branch) => evaluateCondition(branch, facts)).forEach(collect);
+    else if ("not" in inner) return;
+    else if (inner.op === "anyNotIn") {
+      for (const element of outside(readFact(facts, inner.fact), operandOf(inner, facts))) {
+        if (!found.some((seen) => isDeepStrictEqual(seen, element))) found.push(element);
+      }
+    }
+  };
+  if (evaluateCondition(condition, facts)) collect(condition);
+  return found;
+}
+
+function operandOf(condition: FactCondition, facts: unknown): unknown {
+  return condition.valueFact === undefined ? condition.value : readFact(facts, condition.valueFact);
+}
+
+/** The elements of `actual` that are not in the list `allowed`. */
+function outside(actual: unknown, allowed: unknown): unknown[] {
+  const list = asArray(allowed);
+  return asArray(actual).filter(
+    (element) => !list.some((candidate) => isDeepStrictEqual(candidate, element)),
+  );
 }
 
 function asArray(value: unknown): unknown[] {

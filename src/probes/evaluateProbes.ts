@@ -1,5 +1,5 @@
 import type { CheckResult } from "../model/index.js";
-import { evaluateCondition } from "./evaluateCondition.js";
+import { anyNotInWitnesses, evaluateCondition } from "./evaluateCondition.js";
 import { renderEvidence } from "./evidenceTemplate.js";
 import type { EndpointFacts } from "./facts.js";
 import type { Probe } from "./probe.js";
@@ -17,13 +17,14 @@ export function evaluateProbes(probes: readonly Probe[], facts: EndpointFacts): 
       );
       // The loader guarantees a fallback verdict, so `verdict` is always found.
       const chosen = verdict ?? probe.verdicts[probe.verdicts.length - 1];
+      const anyNotIn = chosen?.when ? anyNotInWitnesses(chosen.when, facts) : [];
       return {
         id: probe.id,
         title: probe.title,
         cis: probe.controls[facts.scan.benchmark] ?? [],
         status: chosen?.status ?? "ERROR",
         severity: probe.severity,
-        evidence: renderEvidence(chosen?.evidence ?? "", facts),
+        evidence: renderEvidence(chosen?.evidence ?? "", facts, { anyNotIn }),
         remediation: probe.remediation,
       };
     });

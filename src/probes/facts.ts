@@ -6,6 +6,11 @@ export interface ScanContext {
   caConfigured: boolean;
   trustedIdentity: boolean;
   apiCredentials: boolean;
+  /**
+   * The subjects (RFC 4514, as x509's formatDistinguishedName writes them) of the cluster CA certificates
+   * given with --ca-file: what a kubelet's CertificateRequest should name. Absent or empty without one.
+   */
+  caSubjects?: string[];
 }
 
 /** Everything gathered about one endpoint, before any verdict: the input of the pure probe evaluation. */

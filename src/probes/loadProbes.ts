@@ -4,7 +4,8 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { CHECK_STATUSES, type CheckStatus, ROLES, type Role, type Severity } from "../model/index.js";
-import { CONDITION_OPERATORS, type Condition, type ConditionOperator } from "./condition.js";
+import { CONDITION_OPERATORS, type Condition, type ConditionOperator, LIST_OPERATORS } from "./condition.js";
+import { EVIDENCE_BINDINGS, type EvidenceBinding, placeholdersOf } from "./evidenceTemplate.js";
 import { factRoot, parseFactPath } from "./factPath.js";
 import { FACT_ROOTS } from "./facts.js";
 import type { BenchmarkCatalogue, Probe, ProbeSet, Verdict } from "./probe.js";
@@ -215,11 +216,47 @@ function parseVerdict(value: unknown, source: string, field: string): Verdict {
       `${field}.status`,
       `unknown status "${status}" (expected ${CHECK_STATUSES.join(", ")})`,
     );
+  const when = item.when === undefined ? null : parseCondition(item.when, source, `${field}.when`);
   return {
     status: status as CheckStatus,
-    when: item.when === undefined ? null : parseCondition(item.when, source, `${field}.when`),
-    evidence: text(item.evidence, source, `${field}.evidence`),
+    when,
+    evidence: evidenceTemplate(item.evidence, when, source, `${field}.evidence`),
   };
+}
+
+/** Every `{...}` must be a fact path, or a `{$binding}` the verdict's condition provides. */
+function evidenceTemplate(value: unknown, when: Condition | null, source: string, field: string): string {
+  const template = text(value, source, field);
+  const placeholders = placeholdersOf(template);
+  if (!placeholders)
+    throw new ProbeFileError(source, field, "unbalanced braces (placeholders are {fact.path} or {$binding})");
+  for (const { inner } of placeholders) {
+    if (!inner.startsWith("$")) {
+      factPath(inner, source, field);
+      continue;
+    }
+    const binding = inner.slice(1);
+    if (!EVIDENCE_BINDINGS.includes(binding as EvidenceBinding))
+      throw new ProbeFileError(
+        source,
+        field,
+        `unknown placeholder {${inner}} (known: ${EVIDENCE_BINDINGS.map((name) => `{$${name}}`).join(", ")})`,
+      );
+    if (binding === "anyNotIn" && !(when && hasOperator(when, "anyNotIn")))
+      throw new ProbeFileError(
+        source,
+        field,
+        "{$anyNotIn} needs an anyNotIn condition in this verdict's `when` (outside any `not`)",
+      );
+  }
+  return template;
+}
+
+function hasOperator(condition: Condition, op: ConditionOperator): boolean {
+  if ("all" in condition) return condition.all.some((inner) => hasOperator(inner, op));
+  if ("any" in condition) return condition.any.some((inner) => hasOperator(inner, op));
+  if ("not" in condition) return false;
+  return condition.op === op;
 }
 
 function parseCondition(value: unknown, source: string, field: string): Condition {
@@ -265,19 +302,36 @@ function parseCondition(value: unknown, source: string, field: string): Conditio
   }
   if ((op === "exists" || op === "isEmpty") && typeof operand !== "boolean")
     throw new ProbeFileError(source, `${field}.${op}`, "takes true or false");
-  if (
-    (op === "in" || op === "includesAny" || op === "includesAll" || op === "excludesAll") &&
-    !Array.isArray(operand)
-  )
-    throw new ProbeFileError(source, `${field}.${op}`, "takes a list");
-  return { fact: factPath(item.fact, source, `${field}.fact`), op: op as ConditionOperator, value: operand };
+  const fact = factPath(item.fact, source, `${field}.fact`);
+  if (LIST_OPERATORS.has(op as ConditionOperator)) {
+    if (Array.isArray(operand)) return { fact, op: op as ConditionOperator, value: operand };
+    const reference =
+      operand !== null && typeof operand === "object" ? (operand as Record<string, unknown>) : null;
+    if (!reference || Object.keys(reference).join() !== "fact")
+      throw new ProbeFileError(
+        source,
+        `${field}.${op}`,
+        "takes a list, or { fact: PATH } naming a list fact",
+      );
+    return {
+      fact,
+      op: op as ConditionOperator,
+      value: null,
+      valueFact: factPath(reference.fact, source, `${field}.${op}.fact`),
+    };
+  }
+  return { fact, op: op as ConditionOperator, value: operand };
 }
 
 function factPath(value: unknown, source: string, field: string): string {
   const path = text(value, source, field);
   const root = parseFactPath(path) ? factRoot(path) : null;
   if (root === null)
-    throw new ProbeFileError(source, field, `"${path}" is not a fact path (a.b, a[].b or a[field=value].b)`);
+    throw new ProbeFileError(
+      source,
+      field,
+      `"${path}" is not a fact path (a.b, a[0].b, a[].b, a[field=value].b, a{} or a{key1,key2})`,
+    );
   if (!FACT_ROOTS.has(root))
     throw new ProbeFileError(source, field, `unknown fact "${root}" (known: ${[...FACT_ROOTS].join(", ")})`);
   return path;

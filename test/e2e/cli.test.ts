@@ -244,12 +244,31 @@ describe("kubetls CLI against the lab", () => {
       "none",
       "--benchmark",
       "cis-1.6",
+      "--tls-scan",
+      "off",
     ]);
     const result = JSON.parse(run.stdout) as ScanResult;
     const checks = new Map(
       result.endpoints.flatMap((endpoint) => endpoint.checks.map((check) => [check.id, check])),
     );
+    // Neither a trusted identity nor the CertificateRequest (the raw scan is off): undecidable, and said so.
     expect(checks.get("kubelet.client-ca")?.status).toBe("INFO");
+    // With the raw scan, the CertificateRequest's CA names decide it against --ca-file.
+    const withHello = await runCli([
+      "scan",
+      `${posture("kubelet-good").address}:10250`,
+      "--ca-file",
+      lab.caFile,
+      "--format",
+      "json",
+      "--fail-on",
+      "none",
+    ]);
+    const clientCa = (JSON.parse(withHello.stdout) as ScanResult).endpoints[0]?.checks.find(
+      (check) => check.id === "kubelet.client-ca",
+    );
+    expect(clientCa?.status).toBe("PASS");
+    expect(clientCa?.evidence).toContain("CN=kubernetes");
     expect(checks.get("apiserver.kubelet-client-cert")).toMatchObject({ status: "SKIP", cis: ["1.2.5"] });
     expect(checks.get("apiserver.kubelet-certificate-authority")).toMatchObject({
       status: "SKIP",

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, startLab } from "../../src/lab/index.js";
 import { type EndpointResult, endpointKey } from "../../src/model/index.js";
+import { loadProbes } from "../../src/probes/index.js";
 import type { ScanResult } from "../../src/report/index.js";
 import { runCli, uniqueLabNetwork } from "../support/cli.js";
 import { resultSchemaErrors } from "../support/schema.js";
@@ -142,6 +143,53 @@ describe("kubetls scan against the embedded lab", () => {
     expect(selfGenerated?.chain[0]?.subject).toMatch(/^CN=lab-kubelet-self-generated@\d+$/);
     expect(selfGenerated?.chain[1]).toMatchObject({ isCa: true, selfIssued: true });
     expect(selfGenerated?.validation?.expiresInDays).toBeGreaterThanOrEqual(363);
+  });
+
+  it("numbers the same verdicts by either benchmark: cis-1.6 and cis-1.12 ids come from the probe files", async () => {
+    const run = await runCli([
+      "scan",
+      lab.targetRange,
+      "--ca-file",
+      lab.caFile,
+      "--client-cert",
+      lab.clientCertFile,
+      "--client-key",
+      lab.clientKeyFile,
+      "--format",
+      "json",
+      "--timeout",
+      "1500",
+      "--fail-on",
+      "none",
+      "--benchmark",
+      "cis-1.6",
+    ]);
+    const older = JSON.parse(run.stdout) as ScanResult;
+    expect(older.benchmark).toBe("cis-1.6");
+    const { probes } = await loadProbes();
+    const controls = new Map(probes.map((probe) => [probe.id, probe.controls]));
+    const statuses = (scan: ScanResult) =>
+      scan.endpoints
+        .flatMap((endpoint) =>
+          endpoint.checks.map((check) => `${endpointKey(endpoint)} ${check.id} ${check.status}`),
+        )
+        .sort();
+    expect(statuses(older)).toEqual(statuses(result));
+    for (const [scan, benchmark] of [
+      [result, "cis-1.12"],
+      [older, "cis-1.6"],
+    ] as const) {
+      for (const check of scan.endpoints.flatMap((endpoint) => endpoint.checks)) {
+        expect({ id: check.id, cis: check.cis }).toEqual({
+          id: check.id,
+          cis: controls.get(check.id)?.[benchmark],
+        });
+      }
+    }
+    const kubeletGood = older.endpoints.find(
+      (endpoint) => endpoint.host === lab.postures[0]?.address && endpoint.port === 10250,
+    );
+    expect(kubeletGood?.checks.find((check) => check.id === "kubelet.serving-cert")?.cis).toEqual(["4.2.10"]);
   });
 
   it("never touches a sensitive kubelet path", () => {

@@ -89,6 +89,59 @@ describe("loadProbes", () => {
     );
   });
 
+  it("validates record projections, anyNotIn, fact operands and evidence placeholders", async () => {
+    const file = "kubelet-tls-ciphers.yaml";
+    await expectLoadError(
+      (text) =>
+        text.replace('reads: [tls.versions, "tls.cipherSuites{', 'reads: [tls.versions, "tls.cipherSuites{,'),
+      file,
+      /reads\[1\]: "tls\.cipherSuites\{,.*" is not a fact path/,
+    );
+    await expectLoadError(
+      (text) => text.replace("anyNotIn:\n", "anyNotIn: TLS_RSA_WITH_AES_128_GCM_SHA256\n          extra:\n"),
+      file,
+      /verdicts\[2\]\.when\.all\[1\]: expected \{fact: PATH, OPERATOR: VALUE\}/,
+    );
+    await expectLoadError(
+      (text) =>
+        text.replace(
+          "{ fact: scan.benchmark, is: cis-1.12 }",
+          "{ fact: scan.benchmark, anyNotIn: cis-1.12 }",
+        ),
+      file,
+      /verdicts\[2\]\.when\.all\[0\]\.anyNotIn: takes a list, or \{ fact: PATH \}/,
+    );
+    await expectLoadError(
+      (text) =>
+        text.replace(
+          "{ fact: scan.benchmark, is: cis-1.12 }",
+          "{ fact: scan.benchmark, in: { fact: scna.benchmarks } }",
+        ),
+      file,
+      /verdicts\[2\]\.when\.all\[0\]\.in\.fact: unknown fact "scna"/,
+    );
+    await expectLoadError(
+      (text) => text.replace("kubelet list: {$anyNotIn}", "kubelet list: {$offending}"),
+      file,
+      /verdicts\[2\]\.evidence: unknown placeholder \{\$offending\} \(known: \{\$anyNotIn\}\)/,
+    );
+    await expectLoadError(
+      (text) => text.replace("no suite outside the {scan.benchmark}", "no suite outside {$anyNotIn}"),
+      file,
+      /verdicts\[4\]\.evidence: \{\$anyNotIn\} needs an anyNotIn condition/,
+    );
+    await expectLoadError(
+      (text) => text.replace('evidence: "no TLS to judge: {error.code}"', 'evidence: "no TLS: {eror.code}"'),
+      file,
+      /verdicts\[0\]\.evidence: unknown fact "eror"/,
+    );
+    await expectLoadError(
+      (text) => text.replace('evidence: "no TLS to judge: {error.code}"', 'evidence: "no TLS: {error.code"'),
+      file,
+      /verdicts\[0\]\.evidence: unbalanced braces/,
+    );
+  });
+
   it("rejects a duplicate probe id and a fallback that is not last", async () => {
     const directory = await probesCopy();
     await cp(join(directory, "kubelet-https.yaml"), join(directory, "kubelet-https-copy.yaml"));
