@@ -4,7 +4,7 @@ import { endpointKey, type NetError, netError, type TlsSession } from "../model/
 import { classifySocketError } from "./classifySocketError.js";
 import { PhaseDeadline } from "./phaseDeadline.js";
 import { type PlainHttpAnswer, probePlainHttp } from "./probePlainHttp.js";
-import { PROBE_TLS_OPTIONS } from "./probeTlsOptions.js";
+import { PROBE_TLS_OPTIONS, probeSecureContext } from "./probeTlsOptions.js";
 import { servedChainDer } from "./servedChain.js";
 import { type NetTarget, sniServername } from "./target.js";
 
@@ -57,8 +57,8 @@ function handshake(target: NetTarget, options: CaptureTlsOptions): Promise<TlsCa
         port: target.port,
         lookup: options.lookup,
         servername: sniServername(target, options.servername),
-        // An empty trust store: Node would otherwise extend the reported chain from local roots.
-        ca: [],
+        // Shared, with an empty trust store: Node would otherwise extend the reported chain from local roots.
+        secureContext: probeSecureContext(),
         ALPNProtocols: OFFERED_ALPN,
       });
     } catch (err) {

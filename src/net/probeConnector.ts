@@ -2,7 +2,7 @@ import { type LookupFunction, connect as netConnect, type Socket } from "node:ne
 import { connect as tlsConnect } from "node:tls";
 import type { buildConnector } from "undici";
 import type { PhaseDeadline } from "./phaseDeadline.js";
-import { PROBE_TLS_OPTIONS } from "./probeTlsOptions.js";
+import { PROBE_TLS_OPTIONS, probeSecureContext } from "./probeTlsOptions.js";
 import { type NetTarget, sniServername } from "./target.js";
 
 export interface ProbeConnectorSettings {
@@ -91,9 +91,14 @@ function dial(settings: ProbeConnectorSettings): Socket {
     servername: sniServername(settings.target, settings.servername),
     // undici's Client speaks HTTP/1.1 only; a server that picked h2 would not understand it.
     ALPNProtocols: ["http/1.1"],
-    ...(settings.clientCertificate
-      ? { cert: settings.clientCertificate.certPem, key: settings.clientCertificate.keyPem }
-      : {}),
-    ...(settings.verifyServer ? { rejectUnauthorized: true, ca: settings.verifyServer.caPem } : {}),
+    ...(settings.verifyServer
+      ? {
+          rejectUnauthorized: true,
+          ca: settings.verifyServer.caPem,
+          ...(settings.clientCertificate
+            ? { cert: settings.clientCertificate.certPem, key: settings.clientCertificate.keyPem }
+            : {}),
+        }
+      : { secureContext: probeSecureContext(settings.clientCertificate) }),
   });
 }

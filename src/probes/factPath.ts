@@ -70,8 +70,15 @@ function splitKeys(list: string): string[] {
   return keys.some((key) => key === "") ? [] : keys;
 }
 
+// Probes name a few dozen paths, read once per endpoint each: parse every distinct path once.
+const parsedPaths = new Map<string, Step[] | null>();
+
 export function readFact(facts: unknown, path: string): unknown {
-  const steps = parseFactPath(path);
+  let steps = parsedPaths.get(path);
+  if (steps === undefined) {
+    steps = parseFactPath(path);
+    parsedPaths.set(path, steps);
+  }
   if (!steps) return undefined;
   return walk(facts, steps);
 }
