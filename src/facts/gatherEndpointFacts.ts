@@ -195,7 +195,8 @@ function protocolSummary(protocols: TlsProtocolScan | null): Partial<TlsSession>
   };
 }
 
-function blankFacts(endpoint: Endpoint, role: Role): GatheredFacts {
+/** The record of an endpoint nothing is known about yet: not reached, no TLS, no chain. */
+export function blankFacts(endpoint: Endpoint, role: Role = endpoint.role): GatheredFacts {
   return {
     host: endpoint.host,
     port: endpoint.port,

@@ -1,5 +1,10 @@
 export { authenticatedUser } from "./authenticatedUser.js";
 export { detectRole } from "./detectRole.js";
 export { type AuthRequestContext, gatherAuthFacts, toAuthProbe } from "./gatherAuthFacts.js";
-export { type GatherContext, type GatheredFacts, gatherEndpointFacts } from "./gatherEndpointFacts.js";
+export {
+  blankFacts,
+  type GatherContext,
+  type GatheredFacts,
+  gatherEndpointFacts,
+} from "./gatherEndpointFacts.js";
 export { PATHS_BY_ROLE, REQUESTS_IN_FLIGHT_PER_ENDPOINT } from "./requestPlan.js";

@@ -36,8 +36,7 @@ export function kubeletSecureHandler(
   server: string,
 ) {
   return (request: IncomingMessage, response: ServerResponse): void => {
-    const path = new URL(request.url ?? "/", "http://kubelet").pathname;
-    if (SENSITIVE_PATH.test(path)) sensitive.record({ server, path });
+    const path = recordedPath(request, sensitive, server);
     const authentication = authenticate(request, behaviour.authentication);
     const user = userOf(authentication);
     if (user === null) {
@@ -63,10 +62,15 @@ export function kubeletReadOnlyHandler(
   server: string,
 ) {
   return (request: IncomingMessage, response: ServerResponse): void => {
-    const path = new URL(request.url ?? "/", "http://kubelet").pathname;
-    if (SENSITIVE_PATH.test(path)) sensitive.record({ server, path });
-    routeKubelet(behaviour, path, response);
+    routeKubelet(behaviour, recordedPath(request, sensitive, server), response);
   };
+}
+
+/** The request's path, with any request to a sensitive path written down for the tests to see. */
+function recordedPath(request: IncomingMessage, sensitive: SensitiveRequestLog, server: string): string {
+  const path = new URL(request.url ?? "/", "http://kubelet").pathname;
+  if (SENSITIVE_PATH.test(path)) sensitive.record({ server, path });
+  return path;
 }
 
 function authorized(behaviour: KubeletBehaviour, user: LabUser, anonymous: boolean): boolean {

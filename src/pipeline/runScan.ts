@@ -1,6 +1,7 @@
 import type { X509Certificate } from "node:crypto";
 import { gatherNodeProxyEvidence } from "../cluster/index.js";
 import {
+  blankFacts,
   type GatherContext,
   type GatheredFacts,
   gatherEndpointFacts,
@@ -39,7 +40,7 @@ function endpointDeadlineMs(timeoutMs: number): number {
 /** Never dialled: the endpoint lies outside --scope. */
 function outOfScope(endpoint: Endpoint, scope: ScopeGuard): GatheredFacts {
   return {
-    ...unreachable(endpoint),
+    ...blankFacts(endpoint),
     error: {
       code: "out-of-scope",
       message: `${endpointKey(endpoint)} is outside --scope ${scope.describe()}: not contacted`,
@@ -229,23 +230,8 @@ async function gatherWithinDeadline(
     // Gathering never throws by design; whatever escapes still becomes this endpoint's typed error.
     const code = error instanceof DeadlineExceeded ? "timeout" : "error";
     return {
-      ...unreachable(endpoint),
+      ...blankFacts(endpoint),
       error: { code, message: error instanceof Error ? error.message : String(error) },
     };
   }
-}
-
-function unreachable(endpoint: Endpoint): GatheredFacts {
-  return {
-    host: endpoint.host,
-    port: endpoint.port,
-    role: endpoint.role,
-    reachable: false,
-    error: null,
-    speaksTls: false,
-    plainHttp: false,
-    tls: null,
-    chain: [],
-    validation: null,
-  };
 }
