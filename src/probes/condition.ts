@@ -1,8 +1,7 @@
 /**
  * The declarative matchers a probe's verdicts use, in the manner of nuclei's matchers: a fact path and
  * one operator, combined with all/any/not. Kept small on purpose: every operator is documented in
- * probes/README.md and validated at
- * load time.
+ * probes/README.md and validated at load time.
  */
 export type Condition = { all: Condition[] } | { any: Condition[] } | { not: Condition } | FactCondition;
 
