@@ -3,7 +3,7 @@ import { type Lab, startLab } from "../../src/lab/index.js";
 import { type EndpointResult, endpointKey } from "../../src/model/index.js";
 import { loadProbes } from "../../src/probes/index.js";
 import type { ScanResult } from "../../src/report/index.js";
-import { runCli, uniqueLabNetwork } from "../support/cli.js";
+import { labScanArgs, runCli, uniqueLabNetwork } from "../support/cli.js";
 import { resultSchemaErrors } from "../support/schema.js";
 
 /*
@@ -17,22 +17,7 @@ describe("kubetls scan against the embedded lab", () => {
 
   beforeAll(async () => {
     lab = await startLab({ network: uniqueLabNetwork() });
-    const run = await runCli([
-      "scan",
-      lab.targetRange,
-      "--ca-file",
-      lab.caFile,
-      "--client-cert",
-      lab.clientCertFile,
-      "--client-key",
-      lab.clientKeyFile,
-      "--format",
-      "json",
-      "--timeout",
-      "1500",
-      "--fail-on",
-      "none",
-    ]);
+    const run = await runCli(["scan", lab.targetRange, ...labScanArgs(lab)]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     result = JSON.parse(run.stdout) as ScanResult;
@@ -146,24 +131,7 @@ describe("kubetls scan against the embedded lab", () => {
   });
 
   it("numbers the same verdicts by either benchmark: cis-1.6 and cis-1.12 ids come from the probe files", async () => {
-    const run = await runCli([
-      "scan",
-      lab.targetRange,
-      "--ca-file",
-      lab.caFile,
-      "--client-cert",
-      lab.clientCertFile,
-      "--client-key",
-      lab.clientKeyFile,
-      "--format",
-      "json",
-      "--timeout",
-      "1500",
-      "--fail-on",
-      "none",
-      "--benchmark",
-      "cis-1.6",
-    ]);
+    const run = await runCli(["scan", lab.targetRange, ...labScanArgs(lab), "--benchmark", "cis-1.6"]);
     const older = JSON.parse(run.stdout) as ScanResult;
     expect(older.benchmark).toBe("cis-1.6");
     const { probes } = await loadProbes();

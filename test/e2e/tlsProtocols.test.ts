@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, startLab } from "../../src/lab/index.js";
 import type { EndpointResult } from "../../src/model/index.js";
 import type { ScanResult } from "../../src/report/index.js";
-import { runCli, uniqueLabNetwork } from "../support/cli.js";
+import { labScanArgs, runCli, uniqueLabNetwork } from "../support/cli.js";
 
 /*
  * The scanner's protocol facts for the lab's legacy and CIS-only kubelets, checked against an independent
@@ -41,18 +41,7 @@ beforeAll(async () => {
       "full",
       "--benchmark",
       benchmark,
-      "--ca-file",
-      lab.caFile,
-      "--client-cert",
-      lab.clientCertFile,
-      "--client-key",
-      lab.clientKeyFile,
-      "--format",
-      "json",
-      "--timeout",
-      "3000",
-      "--fail-on",
-      "none",
+      ...labScanArgs(lab, 3000),
     ]);
     expect(scan.stderr).toBe("");
     scans.set(benchmark, JSON.parse(scan.stdout) as ScanResult);

@@ -41,3 +41,24 @@ export function runCli(
 export function uniqueLabNetwork(): string {
   return `127.${100 + Math.floor(Math.random() * 150)}.${Math.floor(Math.random() * 250)}`;
 }
+
+/** What a scan of the lab needs to judge it: the lab's CA, its kubelet-client pair, a JSON report, no exit-1. */
+export function labScanArgs(
+  lab: { caFile: string; clientCertFile: string; clientKeyFile: string },
+  timeoutMs = 1500,
+): string[] {
+  return [
+    "--ca-file",
+    lab.caFile,
+    "--client-cert",
+    lab.clientCertFile,
+    "--client-key",
+    lab.clientKeyFile,
+    "--format",
+    "json",
+    "--timeout",
+    String(timeoutMs),
+    "--fail-on",
+    "none",
+  ];
+}
