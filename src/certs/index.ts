@@ -1,4 +1,3 @@
-export { registerCertsCommand } from "./certsCommand.js";
 export {
   type CertificateIndexEntry,
   INDEX_FILE,

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
-import { registerCertsCommand } from "../certs/index.js";
 import { BenchmarkMismatchError, KubeBenchFileError } from "../correlate/index.js";
 import { IdentityFileError } from "../identity/index.js";
 import { KubeconfigError } from "../kubeconfig/index.js";
 import { toolVersion, UnknownBenchmarkError } from "../pipeline/index.js";
 import { TargetError } from "../targets/index.js";
 import { CaBundleError } from "../x509/index.js";
+import { registerCertsCommand } from "./certsCommand.js";
 import { registerDemoCommand } from "./demoCommand.js";
 import { EXIT, UsageError } from "./exitCodes.js";
 import { registerLabCommand } from "./labCommand.js";

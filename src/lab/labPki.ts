@@ -1,4 +1,4 @@
-import { type MintedCertificate, mintCertificate } from "../x509/mint.js";
+import { type MintedCertificate, mintCertificate } from "../x509/index.js";
 
 /**
  * The lab's trust roots, minted fresh at every start so nothing secret is ever committed:

@@ -1,5 +1,5 @@
 import type { CheckStatus, NetErrorCode, Role, ValidationErrorCode } from "../model/index.js";
-import type { MintedCertificate } from "../x509/mint.js";
+import type { MintedCertificate } from "../x509/index.js";
 import type { LabNode } from "./apiserverEmulator.js";
 import type { SensitiveRequestLog } from "./kubeletEmulator.js";
 import type { LabPki } from "./labPki.js";

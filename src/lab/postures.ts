@@ -1,6 +1,10 @@
 import type { CheckStatus, ValidationErrorCode } from "../model/index.js";
-import { mintKubeletSelfGeneratedChain } from "../x509/index.js";
-import { type CertificateSpec, type MintedCertificate, mintCertificate } from "../x509/mint.js";
+import {
+  type CertificateSpec,
+  type MintedCertificate,
+  mintCertificate,
+  mintKubeletSelfGeneratedChain,
+} from "../x509/index.js";
 import { type ApiserverBehaviour, apiserverHandler } from "./apiserverEmulator.js";
 import { type KubeletBehaviour, kubeletReadOnlyHandler, kubeletSecureHandler } from "./kubeletEmulator.js";
 import type { ListenerExpectation, Posture, PostureContext, PostureListener } from "./posture.js";

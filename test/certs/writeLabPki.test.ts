@@ -10,9 +10,9 @@ import {
   LabPkiExistsError,
   type LabPkiIndex,
   LabPkiOptionsError,
-  registerCertsCommand,
   writeLabPki,
 } from "../../src/certs/index.js";
+import { registerCertsCommand } from "../../src/cli/certsCommand.js";
 import { UsageError } from "../../src/cli/exitCodes.js";
 
 /** openssl is the independent judge: its verdict on chain, purpose and SANs is what real peers do. */

@@ -1,8 +1,7 @@
 import { relative } from "node:path";
 import type { Command } from "commander";
-import { UsageError } from "../cli/exitCodes.js";
-import { LabPkiOptionsError } from "./labPkiPlan.js";
-import { LabPkiExistsError, writeLabPki } from "./writeLabPki.js";
+import { LabPkiExistsError, LabPkiOptionsError, writeLabPki } from "../certs/index.js";
+import { UsageError } from "./exitCodes.js";
 
 interface CertsFlags {
   out: string;
