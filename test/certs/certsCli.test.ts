@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
 
 /*
- * The wiring the lead owns: `kubetls certs` registered in src/cli/main.ts (registerCertsCommand) and
- * `npm run certs`. These fail until both are in place.
+ * The CLI wiring: `kubetls certs` registered in src/cli/main.ts (registerCertsCommand) and
+ * `npm run certs`.
  */
 describe("kubetls certs, as wired into the CLI and package.json", () => {
   it("is a command of the built CLI, with the flags certs/README.md documents", async () => {
