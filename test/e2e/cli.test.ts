@@ -162,6 +162,29 @@ describe("kubetls CLI against the lab", () => {
     expect(passing.code).toBe(0);
   });
 
+  it("reports progress on stderr with --progress, and stays silent in CI and under --quiet", async () => {
+    const target = `${posture("kubelet-good").address}:10250`;
+    const common = [
+      "scan",
+      target,
+      "127.0.0.2-3",
+      "--readonly-ports",
+      "",
+      "--apiserver-ports",
+      "",
+      "--format",
+      "json",
+      "--fail-on",
+      "none",
+      "--tls-scan",
+      "off",
+    ];
+    const shown = await runCli([...common, "--progress"], { env: { CI: "true" } });
+    expect(shown.stderr).toMatch(/^kubetls: 3\/3 endpoints, \d+\/s, FAIL \d+, WARN \d+$/m);
+    expect((await runCli(common, { env: { CI: "true" } })).stderr).toBe("");
+    expect((await runCli([...common, "--progress", "--quiet"])).stderr).toBe("");
+  });
+
   it("merges shards back into the whole scan", async () => {
     const range = lab.targetRange;
     const shardFiles = [0, 1].map((index) => join(directory, `shard-${index}.json`));
