@@ -1,7 +1,8 @@
 import { isIP, type LookupFunction } from "node:net";
 import pLimit from "p-limit";
+import type { PresentedIdentity } from "../identity/index.js";
 import type { AuthFacts, AuthProbe, Identity } from "../model/index.js";
-import { type ClientIdentity, type HttpOutcome, httpGet, type NetTarget } from "../net/index.js";
+import { type HttpOutcome, httpGet, type NetTarget } from "../net/index.js";
 import type { ConnectionGate } from "../scan/index.js";
 import { authenticatedUser } from "./authenticatedUser.js";
 import { REQUESTS_IN_FLIGHT_PER_ENDPOINT } from "./requestPlan.js";
@@ -12,7 +13,8 @@ export interface AuthRequestContext {
   lookup?: LookupFunction;
 }
 
-export type IdentityCredentials = Partial<Record<Identity, ClientIdentity | null>>;
+/** Per identity, what is presented: null for anonymous (no certificate, no token). */
+export type IdentityCredentials = Partial<Record<Identity, PresentedIdentity | null>>;
 
 /**
  * Asks each path once under each identity given (null credentials = anonymous: no certificate, no
@@ -28,7 +30,7 @@ export async function gatherAuthFacts(
   known: AuthFacts = {},
 ): Promise<AuthFacts> {
   const limit = pLimit(REQUESTS_IN_FLIGHT_PER_ENDPOINT);
-  const entries = Object.entries(identities) as [Identity, ClientIdentity | null | undefined][];
+  const entries = Object.entries(identities) as [Identity, PresentedIdentity | null | undefined][];
   const facts: AuthFacts = {};
   await Promise.all(
     entries.map(async ([identity, credentials]) => {
@@ -53,7 +55,7 @@ function requestAs(
   target: NetTarget,
   tls: boolean,
   path: string,
-  credentials: ClientIdentity | null,
+  presented: PresentedIdentity | null,
   context: AuthRequestContext,
 ): Promise<HttpOutcome> {
   return httpGet({
@@ -61,7 +63,9 @@ function requestAs(
     path,
     tls,
     servername: tls && isIP(target.host) === 0 ? target.host : undefined,
-    identity: credentials ?? undefined,
+    identity: presented?.credentials,
+    // A kubeconfig user is only ever sent to a server that proves itself first.
+    ...(presented?.verifyServer ? { verifyServer: presented.verifyServer } : {}),
     timeoutMs: context.timeoutMs,
     lookup: context.lookup,
   });

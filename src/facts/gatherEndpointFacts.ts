@@ -176,11 +176,12 @@ async function authFactsFor(
   if (!paths) return known;
   const identities: IdentityCredentials = { anonymous: null };
   if (tls) {
-    identities.untrusted = context.identities.untrusted;
+    identities.untrusted = { credentials: context.identities.untrusted };
+    const kubeletPair = context.identities.trustedForKubelets;
     const trusted =
       role === "apiserver"
         ? apiserverIdentityFor(context.identities, endpoint)
-        : context.identities.trustedForKubelets;
+        : kubeletPair && { credentials: kubeletPair };
     if (trusted) identities.trusted = trusted;
   }
   return gatherAuthFacts(endpoint, tls, paths, identities, context, known);

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import type { ClientIdentity } from "../net/index.js";
+import type { ClientIdentity, ServerVerification } from "../net/index.js";
 import { mintUntrustedClientIdentity } from "../x509/index.js";
 
 /**
@@ -12,20 +12,39 @@ export interface ScanIdentities {
   trustedForKubelets: ClientIdentity | null;
   /** The operator's client pair, which the cluster's API servers accept too (kubeadm binds it cluster-admin). */
   clientPair: { certPem: string; keyPem: string } | null;
-  /** The kubeconfig's user: presented only to the kubeconfig's own API server, never to another host. */
-  kubeconfig: { server: { host: string; port: number }; identity: ClientIdentity } | null;
+  /**
+   * The kubeconfig's user. A token goes only to the kubeconfig's own API server; a client certificate
+   * also stands in for the kubelet-client pair when none was given (trustedForKubelets).
+   */
+  kubeconfig: {
+    server: { host: string; port: number };
+    identity: ClientIdentity;
+    verifyServer: ServerVerification | null;
+  } | null;
 }
 
-/** The identity an API server gets: the kubeconfig user on its own server, else the client pair. */
+/** An identity as presented to one server: the credentials, and whether that server must verify first. */
+export interface PresentedIdentity {
+  credentials: ClientIdentity;
+  /** Set for a kubeconfig user: the server must prove itself (its CA, its tls-server-name) before any request. */
+  verifyServer?: ServerVerification;
+}
+
+/**
+ * The identity an API server gets: the kubeconfig user on the kubeconfig's own server, verified the way
+ * the kubeconfig says; else the operator's client pair.
+ */
 export function apiserverIdentityFor(
   identities: ScanIdentities,
   target: { host: string; port: number },
-): ClientIdentity | null {
+): PresentedIdentity | null {
   const kubeconfig = identities.kubeconfig;
   if (kubeconfig && kubeconfig.server.host === target.host && kubeconfig.server.port === target.port) {
-    return kubeconfig.identity;
+    return kubeconfig.verifyServer === null
+      ? { credentials: kubeconfig.identity }
+      : { credentials: kubeconfig.identity, verifyServer: kubeconfig.verifyServer };
   }
-  return identities.clientPair;
+  return identities.clientPair === null ? null : { credentials: identities.clientPair };
 }
 
 export class IdentityFileError extends Error {
@@ -39,7 +58,11 @@ export interface IdentitySources {
   clientCertFile?: string;
   clientKeyFile?: string;
   /** The kubeconfig user and the API server it belongs to, when one was given. */
-  kubeconfig?: { server: { host: string; port: number }; identity: ClientIdentity | null } | null;
+  kubeconfig?: {
+    server: { host: string; port: number };
+    identity: ClientIdentity | null;
+    verifyServer: ServerVerification | null;
+  } | null;
 }
 
 export async function prepareScanIdentities(sources: IdentitySources): Promise<ScanIdentities> {
@@ -55,7 +78,11 @@ export async function prepareScanIdentities(sources: IdentitySources): Promise<S
     clientPair,
     kubeconfig:
       sources.kubeconfig && kubeconfigIdentity
-        ? { server: sources.kubeconfig.server, identity: kubeconfigIdentity }
+        ? {
+            server: sources.kubeconfig.server,
+            identity: kubeconfigIdentity,
+            verifyServer: sources.kubeconfig.verifyServer,
+          }
         : null,
   };
 }

@@ -1,6 +1,6 @@
 import type { LookupFunction } from "node:net";
 import { endpointKey, netError } from "../model/index.js";
-import type { HttpFailure, HttpGetRequest } from "../net/index.js";
+import type { HttpFailure, HttpGetRequest, ServerVerification } from "../net/index.js";
 import { type ClusterAccess, clientIdentityOf } from "./clusterAccess.js";
 
 /** What every call through the API server takes. */
@@ -41,12 +41,22 @@ export function apiserverRequest(
     ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
     ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
     // Credentials go only to the server the kubeconfig vouches for, unless it says to skip verification.
-    ...(access.caPem !== null && !access.insecureSkipTlsVerify
-      ? { verifyServer: { caPem: access.caPem } }
-      : {}),
+    ...(access.insecureSkipTlsVerify ? {} : { verifyServer: serverVerificationOf(access) ?? undefined }),
   };
 }
 
 export function isFailure(request: HttpGetRequest | HttpFailure): request is HttpFailure {
   return "outcome" in request;
+}
+
+/**
+ * How a kubeconfig says its server must be verified: its CA (the system roots when it names none, as
+ * kubectl does) and its tls-server-name; null with insecure-skip-tls-verify.
+ */
+export function serverVerificationOf(access: ClusterAccess): ServerVerification | null {
+  if (access.insecureSkipTlsVerify) return null;
+  return {
+    caPem: access.caPem,
+    ...(access.serverName === undefined ? {} : { servername: access.serverName }),
+  };
 }

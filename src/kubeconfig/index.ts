@@ -1,4 +1,4 @@
-export type { ApiserverCallOptions } from "./apiserverRequest.js";
+export { type ApiserverCallOptions, serverVerificationOf } from "./apiserverRequest.js";
 export { BearerToken } from "./bearerToken.js";
 export {
   type ClusterAccess,

@@ -32,8 +32,15 @@ export interface HttpGetRequest {
    * Verify the server's chain and name against this CA before the request is sent. Probes never set it
    * (they judge trust themselves); calls carrying a kubeconfig's credentials do, as kubectl would.
    */
-  verifyServer?: { caPem: string };
+  verifyServer?: ServerVerification;
   lookup?: LookupFunction;
+}
+
+/** Verify the server before sending: against this CA, or the system roots when `caPem` is null. */
+export interface ServerVerification {
+  caPem: string | null;
+  /** The name the serving certificate must carry (a kubeconfig's tls-server-name); the host otherwise. */
+  servername?: string;
 }
 
 export interface HttpAnswer {
@@ -89,7 +96,7 @@ export async function httpGet(request: HttpGetRequest): Promise<HttpOutcome> {
   if (bearerToken !== undefined && !HEADER_SAFE_TOKEN.test(bearerToken)) {
     return failure(netError("error", "the bearer token has characters that cannot go in a header"));
   }
-  const redact = (text: string): string => (bearerToken ? text.replaceAll(bearerToken, REDACTED) : text);
+  const redact = (text: string): string => (bearerToken ? redactToken(text, bearerToken) : text);
 
   let client: Client | undefined;
   // Destroying the sockets and the client fails the request at once in any phase; an abort signal would
@@ -104,7 +111,7 @@ export async function httpGet(request: HttpGetRequest): Promise<HttpOutcome> {
     {
       target,
       tls: request.tls,
-      servername: request.servername,
+      servername: request.verifyServer?.servername ?? request.servername,
       lookup: request.lookup,
       clientCertificate: identity && "certPem" in identity ? identity : undefined,
       verifyServer: request.verifyServer,
@@ -134,8 +141,9 @@ export async function httpGet(request: HttpGetRequest): Promise<HttpOutcome> {
       outcome: "http",
       status: response.statusCode,
       contentType: firstHeader(response.headers["content-type"]),
+      // Redacted before it is cut, and again after: a token split by the cut must not leave its head behind.
       bodySnippet: redact(
-        printableSnippet(body.start.subarray(0, SNIPPET_BYTES).toString("utf8"), SNIPPET_CHARS),
+        printableSnippet(redact(body.start.subarray(0, SNIPPET_BYTES).toString("utf8")), SNIPPET_CHARS),
       ),
       bodyBytesRead: body.bytesRead,
       truncated: body.truncated,
@@ -201,4 +209,16 @@ function firstHeader(value: string | string[] | undefined): string | null {
 
 function failure(error: NetError): HttpFailure {
   return { outcome: error.code, error };
+}
+
+/**
+ * Replaces every whole occurrence of the token, and a trailing piece of it (at least 4 characters) where a
+ * cut or a size cap ended the text in the middle of one.
+ */
+export function redactToken(text: string, token: string): string {
+  const whole = text.replaceAll(token, REDACTED);
+  for (let length = token.length - 1; length >= 4; length--) {
+    if (whole.endsWith(token.slice(0, length))) return `${whole.slice(0, whole.length - length)}${REDACTED}`;
+  }
+  return whole;
 }

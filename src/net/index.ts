@@ -17,6 +17,7 @@ export {
   type HttpGetRequest,
   type HttpOutcome,
   httpGet,
+  type ServerVerification,
 } from "./httpGet.js";
 export { type PlainHttpAnswer, type PlainHttpOptions, probePlainHttp } from "./probePlainHttp.js";
 export type { NetTarget } from "./target.js";

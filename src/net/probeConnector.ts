@@ -11,7 +11,7 @@ export interface ProbeConnectorSettings {
   servername?: string;
   clientCertificate?: { certPem: string; keyPem: string };
   /** Verify the server against this CA before anything is sent (credentials meant for one server). */
-  verifyServer?: { caPem: string };
+  verifyServer?: { caPem: string | null };
   lookup?: LookupFunction;
 }
 
@@ -94,7 +94,8 @@ function dial(settings: ProbeConnectorSettings): Socket {
     ...(settings.verifyServer
       ? {
           rejectUnauthorized: true,
-          ca: settings.verifyServer.caPem,
+          // null: Node's bundled roots, as kubectl uses the system's when a kubeconfig names no CA.
+          ...(settings.verifyServer.caPem === null ? {} : { ca: settings.verifyServer.caPem }),
           ...(settings.clientCertificate
             ? { cert: settings.clientCertificate.certPem, key: settings.clientCertificate.keyPem }
             : {}),

@@ -8,7 +8,7 @@ import {
   REQUESTS_IN_FLIGHT_PER_ENDPOINT,
 } from "../facts/index.js";
 import { prepareScanIdentities } from "../identity/index.js";
-import type { ClusterAccess } from "../kubeconfig/index.js";
+import { type ClusterAccess, serverVerificationOf } from "../kubeconfig/index.js";
 import { type Endpoint, type EndpointResult, endpointKey, type Role } from "../model/index.js";
 import { type EndpointFacts, evaluateProbes, loadProbes, type ScanContext } from "../probes/index.js";
 import { type InvalidTarget, type ScanResult, sortEndpoints, summarize } from "../report/index.js";
@@ -81,7 +81,13 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   const identities = await prepareScanIdentities({
     clientCertFile: options.identity?.clientCertFile,
     clientKeyFile: options.identity?.clientKeyFile,
-    kubeconfig: cluster ? { server: cluster.access.server, identity: kubeconfigIdentity } : null,
+    kubeconfig: cluster
+      ? {
+          server: cluster.access.server,
+          identity: kubeconfigIdentity,
+          verifyServer: serverVerificationOf(cluster.access),
+        }
+      : null,
   });
   const scanContext: ScanContext = {
     benchmark,

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Lab, startLab } from "../../src/lab/index.js";
+import { LAB_ADMIN_TOKEN, type Lab, startLab } from "../../src/lab/index.js";
 import { type EndpointResult, endpointKey } from "../../src/model/index.js";
 import type { ScanResult } from "../../src/report/index.js";
 import { runCli, uniqueLabNetwork } from "../support/cli.js";
@@ -252,6 +252,66 @@ describe("kubetls CLI against the lab", () => {
     ).toBe("PASS");
     expect(lab.tripwireConnections).toEqual([]);
     expect(apiserver.nodeProxy?.map((probe) => probe.node)).not.toContain("lab-decoy-node");
+  });
+
+  it("sends a kubeconfig token only to an API server that verifies against the kubeconfig's CA (or the system roots)", async () => {
+    const server = `https://${posture("apiserver-good").address}:6443`;
+    const kubeconfigWith = async (name: string, cluster: string) => {
+      const path = join(directory, name);
+      await writeFile(
+        path,
+        [
+          "apiVersion: v1",
+          "kind: Config",
+          'clusters: [{ name: c, cluster: { server: "' + server + '"' + cluster + " } }]",
+          `users: [{ name: u, user: { token: ${LAB_ADMIN_TOKEN} } }]`,
+          "contexts: [{ name: x, context: { cluster: c, user: u } }]",
+          "current-context: x",
+          "",
+        ].join("\n"),
+      );
+      return path;
+    };
+    const foreign = await kubeconfigWith(
+      "foreign.kubeconfig",
+      `, certificate-authority-data: ${Buffer.from(lab.pki.foreignCa.certPem).toString("base64")}`,
+    );
+    const noCa = await kubeconfigWith("no-ca.kubeconfig", "");
+    const right = await kubeconfigWith(
+      "right.kubeconfig",
+      `, certificate-authority-data: ${Buffer.from(lab.pki.clusterCa.certPem).toString("base64")}`,
+    );
+    const trustedApi = async (kubeconfig: string) => {
+      const run = await runCli([
+        "scan",
+        "--kubeconfig",
+        kubeconfig,
+        "--ca-file",
+        lab.caFile,
+        "--scope",
+        lab.targetRange,
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+        "--tls-scan",
+        "off",
+      ]);
+      const result = JSON.parse(run.stdout) as ScanResult;
+      const apiserver = result.endpoints.find((endpoint) => endpoint.role === "apiserver");
+      return {
+        api: apiserver?.auth?.trusted?.find((probe) => probe.path === "/api"),
+        output: run.stdout + run.stderr,
+      };
+    };
+    for (const unverified of [foreign, noCa]) {
+      const { api, output } = await trustedApi(unverified);
+      expect(api?.outcome).not.toBe("http");
+      expect(output).not.toContain(LAB_ADMIN_TOKEN);
+    }
+    const { api, output } = await trustedApi(right);
+    expect(api).toMatchObject({ outcome: "http", status: 200 });
+    expect(output).not.toContain(LAB_ADMIN_TOKEN);
   });
 
   it("without credentials, the checks that need them say so: client-ca INFO, node-proxy checks SKIP", async () => {

@@ -3,6 +3,7 @@ import { createServer as createHttpsServer, type ServerOptions } from "node:http
 import { createServer as createNetServer, type LookupFunction, type Server } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { redactToken } from "../../src/net/httpGet.js";
 import { httpGet } from "../../src/net/index.js";
 import { type MintedCertificate, mintCertificate } from "../../src/x509/mint.js";
 import {
@@ -414,5 +415,14 @@ describe("httpGet", () => {
       expect(outcome.outcome, path).toBe("out-of-scope");
     }
     expect(server.connections()).toBe(0);
+  });
+});
+
+describe("redactToken", () => {
+  it("hides whole tokens and the head of one cut off at the end of the text", () => {
+    const token = "s3cr3t-token-value";
+    expect(redactToken(`a ${token} b ${token}`, token)).toBe("a [redacted] b [redacted]");
+    expect(redactToken(`ends with s3cr3t-tok`, token)).toBe("ends with [redacted]");
+    expect(redactToken("ends with s3c", token)).toBe("ends with s3c");
   });
 });
