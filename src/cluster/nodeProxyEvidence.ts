@@ -56,7 +56,7 @@ export async function gatherNodeProxyEvidence(
           outcome: outcome.outcome,
           status: outcome.outcome === "http" ? outcome.status : null,
           snippet: outcome.outcome === "http" ? outcome.bodySnippet.slice(0, 300) : outcome.error.message,
-          kubeletChainTrusted: kubelet?.validation ? kubelet.validation.trusted : null,
+          kubeletChainTrusted: chainAnApiserverWouldAccept(kubelet),
           kubeletRejectsAnonymous: kubelet ? rejectsAnonymous(kubelet) : null,
         };
       }),
@@ -65,7 +65,7 @@ export async function gatherNodeProxyEvidence(
 }
 
 function rank(kubelet: EndpointResult | null): number {
-  if (kubelet?.validation && !kubelet.validation.trusted) return 0;
+  if (chainAnApiserverWouldAccept(kubelet) === false) return 0;
   return kubelet ? 1 : 2;
 }
 
@@ -73,4 +73,28 @@ function rejectsAnonymous(kubelet: EndpointResult): boolean | null {
   const pods = kubelet.auth?.anonymous?.find((probe) => probe.path === "/pods");
   if (!pods) return null;
   return pods.status === 401 || pods.outcome === "handshake-rejected";
+}
+
+/*
+ * Whether an API server verifying with the kubelet CA would accept this kubelet's chain: null when that
+ * cannot be known (no CA given, no chain seen). Only errors Go's verifier rejects on count: a weak RSA key
+ * passes it, and a name mismatch depends on which address type the API server dials.
+ */
+const REJECTED_BY_A_VERIFYING_CLIENT = new Set([
+  "untrusted-root",
+  "self-signed",
+  "kubelet-self-generated",
+  "incomplete-chain",
+  "bad-signature",
+  "issuer-not-ca",
+  "expired",
+  "not-yet-valid",
+  "weak-signature",
+  "not-server-auth",
+]);
+
+function chainAnApiserverWouldAccept(kubelet: EndpointResult | null): boolean | null {
+  const validation = kubelet?.validation;
+  if (!validation || validation.errors.includes("no-ca-configured")) return null;
+  return !validation.errors.some((code) => REJECTED_BY_A_VERIFYING_CLIENT.has(code));
 }

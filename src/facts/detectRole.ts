@@ -3,9 +3,10 @@ import type { AuthProbe, Role } from "../model/index.js";
 /**
  * Role of a host:port target from what it answered anonymously:
  * - API server: Status JSON (`"kind":"Status"`) anywhere, or /version with a gitVersion;
- * - etcd: /version naming `etcdserver`, or a handshake that demands a client certificate on 2379/2380;
+ * - etcd: /version naming `etcdserver`;
  * - kubelet: /pods answering a PodList, the kubelet's plain-text 401 `Unauthorized`, or its 403 text;
- * - other: anything else that answered.
+ * - other: anything else that answered; a port that refuses every handshake without a client certificate
+ *   keeps its well-known role (10250 kubelet, 6443/443 API server, 2379/2380 etcd).
  */
 export function detectRole(port: number, speaksTls: boolean, probes: readonly AuthProbe[]): Role {
   const answered = probes.filter((probe) => probe.outcome === "http");
@@ -20,8 +21,15 @@ export function detectRole(port: number, speaksTls: boolean, probes: readonly Au
       (pods.status === 401 && (pods.snippet ?? "").trim() === "Unauthorized") ||
       (pods.status === 403 && (pods.snippet ?? "").startsWith("Forbidden (user=")));
   if (looksLikeKubelet) return speaksTls ? "kubelet" : "kubelet-readonly";
-  if (probes.length > 0 && probes.every((probe) => probe.outcome === "handshake-rejected")) {
-    return port === 2379 || port === 2380 ? "etcd" : "other";
-  }
+  // A handshake that demands a client certificate says nothing about the role: the port number is the best guess.
+  if (probes.length > 0 && probes.every((probe) => probe.outcome === "handshake-rejected"))
+    return roleFromPort(port);
+  return "other";
+}
+
+function roleFromPort(port: number): Role {
+  if (port === 10250) return "kubelet";
+  if (port === 6443 || port === 443) return "apiserver";
+  if (port === 2379 || port === 2380) return "etcd";
   return "other";
 }

@@ -207,12 +207,19 @@ function clusterAccessFor(
   };
 }
 
+/** The cluster's endpoints first, then the targets', each host:port once (the API server is often both). */
 async function* concatEndpoints(
   first: Iterable<Endpoint>,
   rest: AsyncIterable<Endpoint> | Iterable<Endpoint>,
 ): AsyncGenerator<Endpoint> {
-  yield* first;
-  yield* rest;
+  const seen = new Set<string>();
+  for (const endpoint of first) {
+    seen.add(endpointKey(endpoint));
+    yield endpoint;
+  }
+  for await (const endpoint of rest) {
+    if (!seen.has(endpointKey(endpoint))) yield endpoint;
+  }
 }
 
 async function* endpointsOnly(

@@ -363,6 +363,55 @@ describe("kubetls CLI against the lab", () => {
     expect(result.endpoints.map((endpoint) => endpoint.role).sort()).toEqual(["apiserver", "kubelet"]);
   });
 
+  it("never FAILs 1.2.6 for want of a CA: without --ca-file no kubelet chain is judged untrusted", async () => {
+    const run = await runCli([
+      "scan",
+      `${posture("apiserver-good").address}:6443`,
+      `${posture("kubelet-self-generated").address}:10250`,
+      "--client-cert",
+      lab.clientCertFile,
+      "--client-key",
+      lab.clientKeyFile,
+      "--format",
+      "json",
+      "--fail-on",
+      "none",
+      "--tls-scan",
+      "off",
+    ]);
+    const result = JSON.parse(run.stdout) as ScanResult;
+    const apiserver = result.endpoints.find((endpoint) => endpoint.role === "apiserver");
+    expect(apiserver?.nodeProxy?.every((probe) => probe.kubeletChainTrusted === null)).toBe(true);
+    expect(
+      apiserver?.checks.find((check) => check.id === "apiserver.kubelet-certificate-authority")?.status,
+    ).toBe("INFO");
+  });
+
+  it("keeps the kubelet role of a host:port that refuses every handshake without a client certificate", async () => {
+    const run = await runCli([
+      "scan",
+      `${posture("kubelet-strict-tls12").address}:10250`,
+      "--ca-file",
+      lab.caFile,
+      "--client-cert",
+      lab.clientCertFile,
+      "--client-key",
+      lab.clientKeyFile,
+      "--format",
+      "json",
+      "--fail-on",
+      "none",
+    ]);
+    const endpoint = (JSON.parse(run.stdout) as ScanResult).endpoints[0];
+    expect(endpoint).toMatchObject({
+      role: "kubelet",
+      speaksTls: true,
+      error: { code: "handshake-rejected" },
+    });
+    expect(endpoint?.checks.find((check) => check.id === "kubelet.anonymous-auth")?.status).toBe("PASS");
+    expect(endpoint?.checks.find((check) => check.id === "kubelet.serving-cert")?.status).toBe("PASS");
+  });
+
   it("puts kube-bench contradictions first in the report", async () => {
     const flags = join(directory, "kube-bench.json");
     await writeFile(

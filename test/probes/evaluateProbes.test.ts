@@ -145,4 +145,39 @@ describe("evaluateProbes on the shipped probes", async () => {
     expect(ids).toContain("apiserver.serving-cert");
     expect(ids).not.toContain("kubelet.https");
   });
+  it("does not take a 403 naming system:anonymous as the trusted certificate authenticating", () => {
+    const probe = (status: number, user: string | null) => ({
+      path: "/pods",
+      outcome: "http" as const,
+      status,
+      user,
+      snippet: null,
+    });
+    const anonymousTo = facts({
+      auth: {
+        anonymous: [probe(403, "system:anonymous")],
+        untrusted: [probe(403, "system:anonymous")],
+        trusted: [probe(403, "system:anonymous")],
+      },
+      scan: { benchmark: "cis-1.12", caConfigured: true, trustedIdentity: true, apiCredentials: false },
+    });
+    expect(statusOf(anonymousTo, "kubelet.client-ca")?.status).toBe("FAIL");
+    const authenticated = facts({
+      auth: {
+        anonymous: [probe(401, null)],
+        untrusted: [probe(401, null)],
+        trusted: [probe(403, "kube-apiserver-kubelet-client")],
+      },
+      scan: { benchmark: "cis-1.12", caConfigured: true, trustedIdentity: true, apiCredentials: false },
+    });
+    expect(statusOf(authenticated, "kubelet.client-ca")?.status).toBe("PASS");
+  });
+  it("says INFO, not FAIL, when TLS was spoken but no chain was seen", () => {
+    const unseen = facts({
+      validation: null,
+      chain: [],
+      error: { code: "handshake-rejected", message: "certificate required" },
+    });
+    expect(statusOf(unseen, "kubelet.serving-cert")?.status).toBe("INFO");
+  });
 });
