@@ -37,7 +37,13 @@ export async function gatherNodeProxyEvidence(
   };
   const listing = await listNodes(access, { ...callOptions, nodeAddressTypes: context.nodeAddressTypes });
   const candidates = listing.nodes
-    .filter((node) => node.address !== null && context.scope.allowsHost(node.address))
+    // The API server picks the address to dial by its own preference: every IP the node reports must be in scope.
+    .filter(
+      (node) =>
+        node.address !== null &&
+        context.scope.allowsHost(node.address) &&
+        node.ipAddresses.every((address) => context.scope.allowsHost(address)),
+    )
     .map((node) => {
       const kubelet =
         context.kubelets.get(endpointKey({ host: node.address ?? "", port: node.kubeletPort })) ?? null;

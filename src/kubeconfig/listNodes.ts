@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { type NetError, netError } from "../model/index.js";
 import { type ApiserverCallOptions, apiserverRequest, isFailure } from "./apiserverRequest.js";
 import type { ClusterAccess } from "./clusterAccess.js";
@@ -10,6 +11,8 @@ export interface ClusterNode {
   address: string | null;
   /** `status.daemonEndpoints.kubeletEndpoint.Port`, or 10250 when the node does not report it. */
   kubeletPort: number;
+  /** Every IP address the node reports (InternalIP, ExternalIP): the API server may dial any of them. */
+  ipAddresses: string[];
 }
 
 export interface NodeListing {
@@ -114,7 +117,14 @@ function readNode(item: unknown, addressTypes: readonly string[]): ClusterNode |
     typeof port === "number" && Number.isInteger(port) && port > 0 && port < 65_536
       ? port
       : DEFAULT_KUBELET_PORT;
-  return { name, address, kubeletPort };
+  const ipAddresses = addresses.flatMap((entry) =>
+    (entry?.type === "InternalIP" || entry?.type === "ExternalIP") &&
+    typeof entry.address === "string" &&
+    isIP(entry.address) !== 0
+      ? [entry.address]
+      : [],
+  );
+  return { name, address, kubeletPort, ipAddresses };
 }
 
 /** `403 (Forbidden: nodes is forbidden: User "x" cannot list ...)` from a Kubernetes Status body. */

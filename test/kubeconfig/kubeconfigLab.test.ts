@@ -110,7 +110,9 @@ async function expectKubeconfigError(promise: Promise<unknown>): Promise<Kubecon
 async function expectLabNodeListed(access: ClusterAccess): Promise<void> {
   const listing = await listNodes(access, options());
   expect(listing.error).toBeNull();
-  expect(listing.nodes).toEqual([{ name: kubeletNode, address: kubeletAddress, kubeletPort: KUBELET_PORT }]);
+  expect(listing.nodes).toEqual([
+    { name: kubeletNode, address: kubeletAddress, kubeletPort: KUBELET_PORT, ipAddresses: [kubeletAddress] },
+  ]);
 }
 
 /** Gone or a zombie (killed, waiting for a reaper that may be slow in a container). */
@@ -475,10 +477,12 @@ setInterval(() => {}, 1000);`),
       nodeAddressTypes: ["Hostname", "InternalIP"],
     });
     expect(byHostname.nodes).toEqual([
-      { name: kubeletNode, address: kubeletNode, kubeletPort: KUBELET_PORT },
+      { name: kubeletNode, address: kubeletNode, kubeletPort: KUBELET_PORT, ipAddresses: [kubeletAddress] },
     ]);
     const none = await listNodes(access, { ...options(), nodeAddressTypes: ["ExternalIP"] });
-    expect(none.nodes).toEqual([{ name: kubeletNode, address: null, kubeletPort: KUBELET_PORT }]);
+    expect(none.nodes).toEqual([
+      { name: kubeletNode, address: null, kubeletPort: KUBELET_PORT, ipAddresses: [kubeletAddress] },
+    ]);
   });
 
   it("(i) an API server outside the scope gets an out-of-scope error and not one connection", async () => {
@@ -493,7 +497,13 @@ setInterval(() => {}, 1000);`),
     const port = typeof address === "object" && address !== null ? address.port : 0;
     try {
       const path = await writeKubeconfig(
-        singleContext({ token: LAB_ADMIN_TOKEN }, { server: `https://${host}:${port}` }),
+        singleContext(
+          { token: LAB_ADMIN_TOKEN },
+          {
+            server: `https://${host}:${port}`,
+            "certificate-authority-data": base64(lab.pki.clusterCa.certPem),
+          },
+        ),
       );
       const access = await loadClusterAccess({ kubeconfigPath: path });
       expect(access.server).toEqual({ host, port });
@@ -517,7 +527,12 @@ setInterval(() => {}, 1000);`),
     const path = await writeKubeconfig(
       singleContext(
         { token: LAB_ADMIN_TOKEN },
-        { server: `https://kubernetes.lab.invalid:${APISERVER_PORT}` },
+        {
+          server: `https://kubernetes.lab.invalid:${APISERVER_PORT}`,
+          "certificate-authority-data": base64(lab.pki.clusterCa.certPem),
+          // The lab API server's certificate names "kubernetes", not the made-up DNS name.
+          "tls-server-name": "kubernetes",
+        },
       ),
     );
     const access = await loadClusterAccess({ kubeconfigPath: path });
@@ -580,19 +595,33 @@ setInterval(() => {}, 1000);`),
     try {
       const access = await loadClusterAccess({
         kubeconfigPath: await writeKubeconfig(
-          singleContext(adminCertUser(), { server: `https://${host}:${port}` }),
+          singleContext(adminCertUser(), {
+            server: `https://${host}:${port}`,
+            "certificate-authority-data": base64(lab.pki.clusterCa.certPem),
+          }),
         ),
       });
       nodeCount = 100;
       const listing = await listNodes(access, options());
       expect(listing.error).toBeNull();
       expect(listing.nodes).toHaveLength(100);
-      expect(listing.nodes[99]).toEqual({ name: "node-99", address: "10.1.0.99", kubeletPort: KUBELET_PORT });
+      expect(listing.nodes[99]).toEqual({
+        name: "node-99",
+        address: "10.1.0.99",
+        kubeletPort: KUBELET_PORT,
+        ipAddresses: ["10.1.0.99"],
+      });
 
       const echoed = await listNodes(
         await loadClusterAccess({
           kubeconfigPath: await writeKubeconfig(
-            singleContext({ token: LAB_ADMIN_TOKEN }, { server: `https://${host}:${port}` }),
+            singleContext(
+              { token: LAB_ADMIN_TOKEN },
+              {
+                server: `https://${host}:${port}`,
+                "certificate-authority-data": base64(lab.pki.clusterCa.certPem),
+              },
+            ),
           ),
         }),
         options(),

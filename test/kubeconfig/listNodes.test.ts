@@ -77,9 +77,9 @@ describe("readNodeListPage", () => {
     ]).json;
     expect(readNodeListPage(json, ["InternalIP", "Hostname"])).toEqual({
       nodes: [
-        { name: "a", address: "10.0.0.1", kubeletPort: 10_260 },
-        { name: "b", address: null, kubeletPort: 10_250 },
-        { name: "c", address: null, kubeletPort: 10_250 },
+        { name: "a", address: "10.0.0.1", kubeletPort: 10_260, ipAddresses: ["10.0.0.1", "10.0.0.2"] },
+        { name: "b", address: null, kubeletPort: 10_250, ipAddresses: ["203.0.113.9"] },
+        { name: "c", address: null, kubeletPort: 10_250, ipAddresses: [] },
       ],
       continueToken: null,
     });
@@ -105,8 +105,8 @@ describe("listNodes", () => {
     );
     expect(listing).toEqual({
       nodes: [
-        { name: "n1", address: "10.0.0.1", kubeletPort: 10_250 },
-        { name: "n2", address: "10.0.0.2", kubeletPort: 10_250 },
+        { name: "n1", address: "10.0.0.1", kubeletPort: 10_250, ipAddresses: ["10.0.0.1"] },
+        { name: "n2", address: "10.0.0.2", kubeletPort: 10_250, ipAddresses: ["10.0.0.2"] },
       ],
       error: null,
     });
