@@ -33,7 +33,7 @@ export function registerMergeCommand(program: Command): void {
         throw error;
       }
       const sink = openSink(flags.output);
-      sink.write(renderReport(format, merged, { isTTY: sink.isTTY, showClosed: false }));
+      await sink.write(renderReport(format, merged, { isTTY: sink.isTTY, showClosed: false }));
       await sink.close();
       process.exitCode = hasFindingsAtOrAbove(merged, failOn) ? EXIT.findings : EXIT.ok;
     });

@@ -1,9 +1,12 @@
-import { createWriteStream, type WriteStream } from "node:fs";
+import { once } from "node:events";
+import { createWriteStream } from "node:fs";
+import type { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
 
 /** Where the report goes: stdout, or a file given with -o (created or truncated). */
 export interface ReportSink {
-  write(text: string): void;
+  /** Resolves at once, or when the destination has drained: a slow reader slows the scan, not memory. */
+  write(text: string): Promise<void>;
   close(): Promise<void>;
   isTTY: boolean;
 }
@@ -11,18 +14,22 @@ export interface ReportSink {
 export function openSink(path: string | undefined): ReportSink {
   if (path === undefined || path === "-") {
     return {
-      write: (text) => process.stdout.write(text),
+      write: (text) => writeWithBackpressure(process.stdout, text),
       close: async () => {},
       isTTY: process.stdout.isTTY === true,
     };
   }
-  const stream: WriteStream = createWriteStream(path);
+  const stream = createWriteStream(path);
   return {
-    write: (text) => stream.write(text),
+    write: (text) => writeWithBackpressure(stream, text),
     close: async () => {
       stream.end();
       await finished(stream);
     },
     isTTY: false,
   };
+}
+
+async function writeWithBackpressure(stream: Writable, text: string): Promise<void> {
+  if (!stream.write(text)) await once(stream, "drain");
 }

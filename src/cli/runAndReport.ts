@@ -31,9 +31,9 @@ export async function runAndReport(
   try {
     const scanned = await runScan({
       ...options,
-      onEndpoint: (endpoint) => {
+      onEndpoint: async (endpoint) => {
         progress.onEndpoint(endpoint);
-        if (plan.format === "jsonl") sink.write(formatJsonlLine(endpoint));
+        if (plan.format === "jsonl") await sink.write(formatJsonlLine(endpoint));
       },
     });
     progress.finish();
@@ -44,8 +44,8 @@ export async function runAndReport(
         }
       : scanned;
     const render = { isTTY: sink.isTTY, showClosed: plan.showClosed };
-    if (plan.format === "jsonl") sink.write(formatJsonlSummary(result));
-    else sink.write(renderReport(plan.format, result, render));
+    if (plan.format === "jsonl") await sink.write(formatJsonlSummary(result));
+    else await sink.write(renderReport(plan.format, result, render));
     await Promise.all(
       plan.extraOutputs.map(({ format, path }) =>
         writeFile(path, renderReport(format, result, { isTTY: false, showClosed: plan.showClosed })),

@@ -135,13 +135,13 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     },
     {
       concurrency: options.pacing.concurrency,
-      onResult: (result) => {
+      onResult: async (result) => {
         if (result.role === "apiserver" && result.speaksTls && accessFor(result) !== null) {
           awaitingClusterPhase.push(result);
           return;
         }
         endpoints.push(result);
-        options.onEndpoint?.(result);
+        await options.onEndpoint?.(result);
       },
     },
   );
@@ -165,7 +165,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       : [];
     const result = verdicts({ ...facts, nodeProxy });
     endpoints.push(result);
-    options.onEndpoint?.(result);
+    await options.onEndpoint?.(result);
   }
 
   return {

@@ -37,7 +37,7 @@ export interface ScanOptions {
   benchmark?: string;
   probesDirectory?: string;
   /** Streamed as each endpoint finishes (jsonl, progress). */
-  onEndpoint?: (endpoint: EndpointResult) => void;
+  onEndpoint?: (endpoint: EndpointResult) => void | Promise<void>;
   onInvalidTarget?: (invalid: InvalidTarget) => void;
   now?: () => Date;
 }
