@@ -17,7 +17,14 @@ export function registerLabCommand(program: Command): void {
       if (flags.targetsOut) await writeAtomically(flags.targetsOut, `${lab.targetRange}\n`);
       process.stdout.write(describeLab(lab));
       process.stdout.write(
-        `\nScan it:  kubetls scan ${lab.targetRange} --ca-file ${lab.caFile}\nCtrl-C stops the lab.\n`,
+        [
+          "",
+          "Scan it:",
+          `  kubetls scan ${lab.targetRange} --ca-file ${lab.caFile} --client-cert ${lab.clientCertFile} --client-key ${lab.clientKeyFile}`,
+          `  kubetls scan --kubeconfig ${lab.kubeconfigFile} --ca-file ${lab.caFile} --scope ${lab.targetRange}`,
+          "Ctrl-C stops the lab.",
+          "",
+        ].join("\n"),
       );
       await new Promise<void>((resolve) => {
         process.once("SIGINT", resolve);
