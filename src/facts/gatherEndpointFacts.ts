@@ -48,6 +48,7 @@ export async function gatherEndpointFacts(
     mode: context.tlsScan,
     timeoutMs: context.timeoutMs,
     lookup: context.lookup,
+    gate: context.gate,
   });
   const facts: GatheredFacts = {
     ...blankFacts(endpoint, endpoint.role),
@@ -115,6 +116,7 @@ async function gatherWithoutSession(
     mode: context.tlsScan,
     timeoutMs: context.timeoutMs,
     lookup: context.lookup,
+    gate: context.gate,
   });
   const highest = protocols?.versions.at(-1);
   if (protocols && highest) {
@@ -192,6 +194,7 @@ function protocolSummary(protocols: TlsProtocolScan | null): Partial<TlsSession>
   return {
     versions: protocols.versions,
     cipherSuites: protocols.cipherSuites,
+    serverPreference: protocols.serverPreference,
     clientCertRequest: protocols.clientCertRequest,
   };
 }

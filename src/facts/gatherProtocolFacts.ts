@@ -2,6 +2,7 @@ import { isIP, type LookupFunction } from "node:net";
 import { promisify } from "node:util";
 import type { NetTarget } from "../net/index.js";
 import { scanTlsProtocols, type TlsProtocolScan, type TlsScanMode } from "../net/index.js";
+import type { ConnectionGate } from "../scan/index.js";
 
 /**
  * The raw ClientHello scan: accepted versions and suites, the CertificateRequest and, for TLS <= 1.2, the
@@ -10,7 +11,7 @@ import { scanTlsProtocols, type TlsProtocolScan, type TlsScanMode } from "../net
  */
 export async function gatherProtocolFacts(
   target: NetTarget,
-  options: { mode: TlsScanMode; timeoutMs: number; lookup?: LookupFunction },
+  options: { mode: TlsScanMode; timeoutMs: number; lookup?: LookupFunction; gate: ConnectionGate },
 ): Promise<TlsProtocolScan | null> {
   if (options.mode === "off") return null;
   let host = target.host;
@@ -30,6 +31,6 @@ export async function gatherProtocolFacts(
   }
   return scanTlsProtocols(
     { host, port: target.port, servername },
-    { mode: options.mode, timeoutMs: options.timeoutMs },
+    { mode: options.mode, timeoutMs: options.timeoutMs, beforeConnect: () => options.gate.take() },
   );
 }

@@ -13,6 +13,8 @@ export interface TlsSession {
   versions?: string[];
   /** Accepted suites (IANA names) per version; in quick mode only the CIS-forbidden ones for TLS <= 1.2. */
   cipherSuites?: Record<string, string[]>;
+  /** Per version: true when the server enforces its own suite order, false when it follows the client's, null when it cannot tell (one suite). */
+  serverPreference?: Record<string, boolean | null>;
   /** The TLS <= 1.2 CertificateRequest: whether one was sent and the CA names it advertised; null when only TLS 1.3 was spoken. */
   clientCertRequest?: ClientCertRequest;
 }

@@ -22,6 +22,8 @@ export interface TlsProtocolScanOptions {
   perHostConcurrency?: number;
   /** Attempts at most for this endpoint; past it the scan stops and says so in `errors`. Default 400. */
   maxAttempts?: number;
+  /** Awaited before every connection, so the scan's global --rate paces these handshakes too. */
+  beforeConnect?: () => Promise<void>;
 }
 
 /** Whether the server sent a CertificateRequest; null when only TLS 1.3 was spoken, where it is encrypted. */
@@ -64,6 +66,7 @@ class Attempts {
     readonly timeoutMs: number,
     readonly concurrency: number,
     readonly maxAttempts: number,
+    readonly beforeConnect: () => Promise<void>,
   ) {}
 
   /** Runs one probe; null once the scan has stopped (cap reached or a fatal error seen). */
@@ -75,6 +78,7 @@ class Attempts {
         return null;
       }
       this.count += 1;
+      await this.beforeConnect();
       const result = await helloProbe({
         host: this.target.host,
         port: this.target.port,
@@ -225,6 +229,7 @@ export async function scanTlsProtocols(
     options.timeoutMs,
     options.perHostConcurrency ?? DEFAULT_CONCURRENCY,
     options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    options.beforeConnect ?? (async () => {}),
   );
 
   const probes = new Map<TlsVersion, HelloProbeResult>();
