@@ -12,7 +12,7 @@ import { type ClusterAccess, serverVerificationOf } from "../kubeconfig/index.js
 import { type Endpoint, type EndpointResult, endpointKey, type Role } from "../model/index.js";
 import { type EndpointFacts, evaluateProbes, loadProbes, type ScanContext } from "../probes/index.js";
 import { type InvalidTarget, type ScanResult, sortEndpoints, summarize } from "../report/index.js";
-import { connectionGate, DeadlineExceeded, schedule, withDeadline } from "../scan/index.js";
+import { connectionGate, DeadlineExceeded, schedule, withWorkDeadline } from "../scan/index.js";
 import { type ScopeGuard, scopeGuard } from "../scope/index.js";
 import { streamEndpoints, type TargetItem } from "../targets/index.js";
 import { loadCaBundle, summarizeCertificate } from "../x509/index.js";
@@ -238,7 +238,9 @@ async function gatherWithinDeadline(
   deadlineMs: number,
 ): Promise<GatheredFacts> {
   try {
-    return await withDeadline(gatherEndpointFacts(endpoint, context), deadlineMs);
+    return await withWorkDeadline(context.gate, deadlineMs, (pacedGate) =>
+      gatherEndpointFacts(endpoint, { ...context, gate: pacedGate }),
+    );
   } catch (error) {
     // Gathering never throws by design; whatever escapes still becomes this endpoint's typed error.
     const code = error instanceof DeadlineExceeded ? "timeout" : "error";

@@ -1,3 +1,4 @@
 export { type ConnectionGate, connectionGate, UNLIMITED_GATE } from "./connectionRate.js";
-export { DeadlineExceeded, withDeadline } from "./deadline.js";
+export { DeadlineExceeded } from "./deadline.js";
+export { withWorkDeadline } from "./pausableDeadline.js";
 export { type ScheduleOptions, type ScheduleStats, schedule } from "./scheduler.js";

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { connectionGate, DeadlineExceeded, schedule, withDeadline } from "../../src/scan/index.js";
+import { connectionGate, DeadlineExceeded, schedule, withWorkDeadline } from "../../src/scan/index.js";
 
 async function* counting(limit: number, pulled: { count: number }): AsyncGenerator<number> {
   for (let value = 0; value < limit; value++) {
@@ -91,9 +91,29 @@ describe("connectionGate", () => {
   });
 });
 
-describe("withDeadline", () => {
+describe("withWorkDeadline", () => {
   it("moves on at the deadline with a typed error, and passes results through before it", async () => {
-    await expect(withDeadline(sleep(5_000), 50)).rejects.toBeInstanceOf(DeadlineExceeded);
-    await expect(withDeadline(Promise.resolve(7), 50)).resolves.toBe(7);
+    const gate = connectionGate(null);
+    await expect(withWorkDeadline(gate, 50, () => sleep(5_000))).rejects.toBeInstanceOf(DeadlineExceeded);
+    await expect(withWorkDeadline(gate, 50, async () => 7)).resolves.toBe(7);
+  });
+
+  it("does not count time spent waiting for a --rate slot", async () => {
+    const gate = connectionGate(10);
+    // Six slots 100 ms apart: about half a second of queueing, far past a 150 ms deadline of real work.
+    const result = withWorkDeadline(gate, 150, async (paced) => {
+      for (let index = 0; index < 6; index++) {
+        await paced.take();
+        await sleep(10);
+      }
+      return "done";
+    });
+    await expect(result).resolves.toBe("done");
+    // Without pausing, the same work overruns.
+    await expect(
+      withWorkDeadline(connectionGate(null), 150, async () => {
+        await sleep(500);
+      }),
+    ).rejects.toBeInstanceOf(DeadlineExceeded);
   });
 });
