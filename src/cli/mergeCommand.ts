@@ -32,7 +32,7 @@ export function registerMergeCommand(program: Command): void {
         if (error instanceof MergeError) throw new UsageError(error.message);
         throw error;
       }
-      const sink = openSink(flags.output);
+      const sink = await openSink(flags.output);
       await sink.write(renderReport(format, merged, { isTTY: sink.isTTY, showClosed: false }));
       await sink.close();
       process.exitCode = hasFindingsAtOrAbove(merged, failOn) ? EXIT.findings : EXIT.ok;

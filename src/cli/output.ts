@@ -11,7 +11,11 @@ export interface ReportSink {
   isTTY: boolean;
 }
 
-export function openSink(path: string | undefined): ReportSink {
+/**
+ * Opens the destination before the scan starts: a path that cannot be written is reported (exit 3) at
+ * once, not discovered after a long scan, and never surfaces as an unhandled stream error.
+ */
+export async function openSink(path: string | undefined): Promise<ReportSink> {
   if (path === undefined || path === "-") {
     return {
       write: (text) => writeWithBackpressure(process.stdout, text),
@@ -20,14 +24,30 @@ export function openSink(path: string | undefined): ReportSink {
     };
   }
   const stream = createWriteStream(path);
+  let failure: Error | null = null;
+  stream.on("error", (error) => {
+    failure = error;
+  });
+  await Promise.race([once(stream, "open"), once(stream, "error")]).catch(() => {});
+  if (failure !== null) throw new OutputError(path, failure);
   return {
-    write: (text) => writeWithBackpressure(stream, text),
+    write: async (text) => {
+      if (failure !== null) throw new OutputError(path, failure);
+      await writeWithBackpressure(stream, text);
+    },
     close: async () => {
       stream.end();
       await finished(stream);
     },
     isTTY: false,
   };
+}
+
+export class OutputError extends Error {
+  constructor(path: string, cause: Error) {
+    super(`cannot write the report to ${path}: ${(cause as NodeJS.ErrnoException).code ?? cause.message}`);
+    this.name = "OutputError";
+  }
 }
 
 async function writeWithBackpressure(stream: Writable, text: string): Promise<void> {

@@ -26,7 +26,7 @@ export async function runAndReport(
 ): Promise<ScanResult> {
   // Read and check kube-bench's file before the scan: a bad file should cost nothing on the network.
   const flagVerdicts = plan.kubeBenchFile ? await readKubeBenchFile(plan.kubeBenchFile) : null;
-  const sink = openSink(plan.outputPath);
+  const sink = await openSink(plan.outputPath);
   const progress = progressReporter(plan.progress);
   try {
     const scanned = await runScan({

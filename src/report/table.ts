@@ -38,6 +38,8 @@ const MIN_CHECKS_WIDTH = 24;
 /** CHECKS is never narrower than its widest check (up to this): a check id is what people act on. */
 const MAX_CHECK_TOKEN_WIDTH = 40;
 const MAX_MESSAGE_LENGTH = 200;
+/** How much of a failing check's evidence the table shows under it. */
+const MAX_EVIDENCE_LENGTH = 160;
 const NONE = "—";
 
 /**
@@ -89,8 +91,11 @@ function tlsCell(endpoint: EndpointResult): Cell {
   const cell: Cell = single(word(printable(endpoint.tls.version)));
   const versions = endpoint.tls.versions ?? [];
   if (versions.length > 0) {
+    // Each accepted version with the number of suites the raw scan saw it accept (quick mode: at
+    // TLS <= 1.2 only the suites outside the CIS lists, plus the one the version probe got).
     const tokens = versions.map((version): Token => {
-      const short = printable(version.replace(/^TLSv/, ""));
+      const suites = endpoint.tls?.cipherSuites?.[version]?.length;
+      const short = printable(`${version.replace(/^TLSv/, "")}${suites === undefined ? "" : `(${suites})`}`);
       return word(short, /^(SSLv3|TLSv1|TLSv1\.1)$/.test(version) ? "red" : "dim");
     });
     cell.push({ tokens, separator: " " });
@@ -180,6 +185,14 @@ function checksCell(endpoint: EndpointResult): Cell {
       ],
     );
     cell.push({ tokens, separator: "  " });
+  }
+  // A FAIL says why in the table itself; the full evidence and remediation are in the other formats.
+  for (const check of endpoint.checks.filter((candidate) => candidate.status === "FAIL")) {
+    const words = truncate(`${check.id}: ${check.evidence}`, MAX_EVIDENCE_LENGTH)
+      .split(/\s+/)
+      .filter((text) => text !== "")
+      .map((text): Token => [{ text: printable(text), shrink: true, style: "dim" }]);
+    cell.push({ tokens: [word("↳", "red"), ...words], separator: " " });
   }
   return cell.length > 0 ? cell : missing();
 }

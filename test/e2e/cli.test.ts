@@ -36,6 +36,21 @@ describe("kubetls CLI: usage and dry runs (no network)", () => {
     }
   });
 
+  it("exits 3, with a message and no stack trace, when the scan cannot write its report", async () => {
+    const run = await runCli([
+      "scan",
+      "127.0.0.1:9",
+      "--tls-scan",
+      "off",
+      "-o",
+      "/nonexistent/dir/report.json",
+    ]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(
+      /^kubetls: scan failed: cannot write the report to \/nonexistent\/dir\/report\.json: ENOENT\n$/,
+    );
+  });
+
   it("--dry-run streams host:port role lines, honours --exclude and ports, and touches nothing", async () => {
     const run = await runCli([
       "scan",

@@ -64,7 +64,7 @@ describe("formatTable without colour", () => {
     const [, first = "", second = ""] = only.split("\n");
     const column = first.indexOf("untrusted-root,");
     expect(column).toBeGreaterThan(0);
-    expect(second.slice(column).trimEnd()).toBe("kubelet-self-generated");
+    expect(second.slice(column).split(/\s{2,}/)[0]).toBe("kubelet-self-generated");
   });
 
   it("gives the error code and message of an unreachable endpoint", () => {
@@ -224,7 +224,8 @@ describe("formatTable shows what the raw ClientHello scan saw", () => {
       },
     };
     const plain = formatTable(scanResult([legacy as EndpointResult]), { color: false });
-    expect(plain).toMatch(/\b1 1\.2 1\.3\b/);
+    // Each version with the number of suites the raw scan saw it accept.
+    expect(plain).toMatch(/\b1 1\.2\(2\)\s+(\S+\s+){0,6}1\.3\(2\)/);
     expect(plain).toContain("client CA: etcd-ca");
     const coloured = formatTable(scanResult([legacy as EndpointResult]), { color: true });
     expect(coloured).toContain("\u001b[31m1\u001b[");
@@ -238,5 +239,14 @@ describe("formatTable shows what the raw ClientHello scan saw", () => {
     expect(formatTable(scanResult([noRequest as EndpointResult]), { color: false })).toContain(
       "no client CA",
     );
+  });
+});
+
+describe("formatTable explains a FAIL where it stands", () => {
+  it("prints the start of each failing check's evidence under the checks", () => {
+    const plain = formatTable(scanResult([selfGeneratedKubelet]), { color: false, width: 200 });
+    const failing = selfGeneratedKubelet.checks.filter((check) => check.status === "FAIL");
+    expect(failing.length).toBeGreaterThan(0);
+    for (const check of failing) expect(plain).toContain(`↳ ${check.id}: ${check.evidence.slice(0, 20)}`);
   });
 });
