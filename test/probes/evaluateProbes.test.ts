@@ -180,4 +180,24 @@ describe("evaluateProbes on the shipped probes", async () => {
     });
     expect(statusOf(unseen, "kubelet.serving-cert")?.status).toBe("INFO");
   });
+  it("1.2.6 is INFO when every kubelet the proxy reached has a chain a verifying API server accepts", () => {
+    const reached = {
+      node: "n1",
+      kubelet: "127.0.0.2:10250",
+      outcome: "http" as const,
+      status: 200,
+      snippet: "ok",
+      kubeletChainTrusted: true,
+      kubeletRejectsAnonymous: true,
+    };
+    const apiserver = facts({ role: "apiserver", port: 6443, nodeProxy: [reached] });
+    expect(statusOf(apiserver, "apiserver.kubelet-certificate-authority")?.status).toBe("INFO");
+    expect(statusOf(apiserver, "apiserver.kubelet-client-cert")?.status).toBe("PASS");
+    const unverified = facts({
+      role: "apiserver",
+      port: 6443,
+      nodeProxy: [{ ...reached, kubeletChainTrusted: false }],
+    });
+    expect(statusOf(unverified, "apiserver.kubelet-certificate-authority")?.status).toBe("FAIL");
+  });
 });
