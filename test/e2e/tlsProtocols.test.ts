@@ -119,6 +119,20 @@ describe.each(POSTURES)("%s: the scanner against openssl s_client", (posture) =>
     expect([...(kubeletOf(posture).tls?.cipherSuites?.["TLSv1.2"] ?? [])].sort()).toEqual(byOpenSsl);
   });
 
+  it.each([
+    ["TLSv1", "-tls1"],
+    ["TLSv1.1", "-tls1_1"],
+  ])("accepts exactly the %s suites openssl can negotiate", async (version, flag) => {
+    const host = addressOf(posture);
+    const accepted = await mapLimit(suites, 8, async (suite) =>
+      (await sClient(host, [flag, "-cipher", `${suite.openssl}:@SECLEVEL=0`])) === null ? null : suite.iana,
+    );
+    const byOpenSsl = accepted.filter((name): name is string => name !== null).sort();
+    // The legacy posture really speaks these versions; the CIS-only one must accept none.
+    expect(byOpenSsl.length > 0).toBe(posture === "kubelet-legacy-tls");
+    expect([...(kubeletOf(posture).tls?.cipherSuites?.[version] ?? [])].sort()).toEqual(byOpenSsl);
+  });
+
   it("accepts exactly the versions openssl can negotiate", async () => {
     const host = addressOf(posture);
     const flags: [string, string][] = [
