@@ -195,6 +195,7 @@ function protocolSummary(protocols: TlsProtocolScan | null): Partial<TlsSession>
     versions: protocols.versions,
     cipherSuites: protocols.cipherSuites,
     serverPreference: protocols.serverPreference,
+    serverOrder: protocols.serverOrder,
     clientCertRequest: protocols.clientCertRequest,
   };
 }

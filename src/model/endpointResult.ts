@@ -15,6 +15,8 @@ export interface TlsSession {
   cipherSuites?: Record<string, string[]>;
   /** Per version: true when the server enforces its own suite order, false when it follows the client's, null when it cannot tell (one suite). */
   serverPreference?: Record<string, boolean | null>;
+  /** Where the server imposes its order: the accepted suites in that order, most preferred first. */
+  serverOrder?: Record<string, string[]>;
   /** The TLS <= 1.2 CertificateRequest: whether one was sent and the CA names it advertised; null when only TLS 1.3 was spoken. */
   clientCertRequest?: ClientCertRequest;
 }

@@ -39,6 +39,8 @@ export interface TlsProtocolScan {
   cipherSuites: Record<string, string[]>;
   /** Per accepted version: true when the server imposes its own order, null when it could not be told. */
   serverPreference: Record<string, boolean | null>;
+  /** Where the server imposes its order: the accepted suites in that order (IANA names), most preferred first. */
+  serverOrder: Record<string, string[]>;
   clientCertRequest: ClientCertRequestFact;
   /** The TLS <= 1.2 Certificate message in served order; null when no such flight was seen. */
   servedChainDer: Buffer[] | null;
@@ -174,13 +176,16 @@ async function scanVersion(
   version: TlsVersion,
   mode: "quick" | "full",
   versionProbe: HelloProbeResult,
-): Promise<{ suites: number[]; preference: boolean | null }> {
+): Promise<{ suites: number[]; preference: boolean | null; order: number[] | null }> {
   const first = versionProbe.suiteCode;
   const candidates = codesFor(version, mode).filter((code) => code !== first);
   const groups = partition(candidates, attempts.concurrency);
   const found = (await Promise.all(groups.map((group) => exhaust(attempts, version, group)))).flat();
   const suites = inRegistryOrder(first === null ? found : [first, ...found], version);
-  return { suites, preference: await serverPreference(attempts, version, suites) };
+  const preference = await serverPreference(attempts, version, suites);
+  // One sequential pass over what was accepted: offered together, each pick is the server's next favourite.
+  const order = preference === true ? await exhaust(attempts, version, suites) : null;
+  return { suites, preference, order: order !== null && order.length === suites.length ? order : null };
 }
 
 function clientCertRequestFrom(probes: ReadonlyMap<TlsVersion, HelloProbeResult>): {
@@ -205,6 +210,7 @@ function emptyScan(): TlsProtocolScan {
     versions: [],
     cipherSuites: {},
     serverPreference: {},
+    serverOrder: {},
     clientCertRequest: null,
     servedChainDer: null,
     attempts: 0,
@@ -251,6 +257,8 @@ export async function scanTlsProtocols(
     if (entry === null) continue;
     scan.cipherSuites[entry.version] = entry.suites.map(cipherSuiteName);
     scan.serverPreference[entry.version] = entry.preference;
+    if (entry.order !== null)
+      scan.serverOrder[entry.version] = entry.order.map((code) => cipherSuiteName(code));
   }
 
   const { request, chain } = clientCertRequestFrom(probes);

@@ -104,6 +104,14 @@ describe("scanTlsProtocols against node:tls servers", () => {
       ]),
     );
     expect(full.serverPreference).toEqual({ "TLSv1.2": true });
+    // The server's own order is recovered exactly as configured, not the registry's.
+    expect(full.serverOrder).toEqual({
+      "TLSv1.2": [
+        "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+        "TLS_RSA_WITH_AES_256_CBC_SHA",
+        "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+      ],
+    });
 
     const quick = await scanTlsProtocols(target, { mode: "quick", ...FAST });
     const weak = (quick.cipherSuites["TLSv1.2"] ?? []).filter((name) => !cipherSuiteByName(name)?.cisStrong);
@@ -121,6 +129,7 @@ describe("scanTlsProtocols against node:tls servers", () => {
     });
     const scan = await scanTlsProtocols(target, { mode: "full", ...FAST });
     expect(scan.serverPreference).toEqual({ "TLSv1.2": false });
+    expect(scan.serverOrder).toEqual({});
   });
 
   it("finds only ECDSA suites on an ECDSA server, TLS 1.2 and 1.3 both", async () => {
