@@ -99,9 +99,9 @@ describe("withWorkDeadline", () => {
   });
 
   it("does not count time spent waiting for a --rate slot", async () => {
-    const gate = connectionGate(10);
-    // Six slots 100 ms apart: about half a second of queueing, far past a 150 ms deadline of real work.
-    const result = withWorkDeadline(gate, 150, async (paced) => {
+    const gate = connectionGate(5);
+    // Six slots 200 ms apart: a second of queueing, far past a 300 ms deadline for about 60 ms of work.
+    const result = withWorkDeadline(gate, 300, async (paced) => {
       for (let index = 0; index < 6; index++) {
         await paced.take();
         await sleep(10);
@@ -111,8 +111,8 @@ describe("withWorkDeadline", () => {
     await expect(result).resolves.toBe("done");
     // Without pausing, the same work overruns.
     await expect(
-      withWorkDeadline(connectionGate(null), 150, async () => {
-        await sleep(500);
+      withWorkDeadline(connectionGate(null), 300, async () => {
+        await sleep(1_000);
       }),
     ).rejects.toBeInstanceOf(DeadlineExceeded);
   });
