@@ -6,6 +6,12 @@ import { LAB_ADMIN_TOKEN, type Lab, startLab } from "../../src/lab/index.js";
 import { type EndpointResult, endpointKey } from "../../src/model/index.js";
 import type { ScanResult } from "../../src/report/index.js";
 import { runCli, uniqueLabNetwork } from "../support/cli.js";
+
+/** The lab's kubelet-client pair, the identity kubelets should accept. */
+const clientPair = (lab: Lab) => ["--client-cert", lab.clientCertFile, "--client-key", lab.clientKeyFile];
+/** A JSON report on stdout, and exit 0 whatever it finds. */
+const JSON_REPORT = ["--format", "json", "--fail-on", "none"];
+
 import { resultSchemaErrors } from "../support/schema.js";
 
 /* The built CLI as users and CI drive it: exit codes, dry runs, shards, merges, several outputs. */
@@ -164,16 +170,7 @@ describe("kubetls CLI against the lab", () => {
     expect(await readFile(outputs[4] as string, "utf8")).toMatch(/^<!DOCTYPE html>/i);
     expect(await readFile(outputs[5] as string, "utf8")).toContain("kubelet.serving-cert");
 
-    const passing = await runCli([
-      "scan",
-      target,
-      "--ca-file",
-      lab.caFile,
-      "--format",
-      "json",
-      "--fail-on",
-      "none",
-    ]);
+    const passing = await runCli(["scan", target, "--ca-file", lab.caFile, ...JSON_REPORT]);
     expect(passing.code).toBe(0);
   });
 
@@ -187,10 +184,7 @@ describe("kubetls CLI against the lab", () => {
       "",
       "--apiserver-ports",
       "",
-      "--format",
-      "json",
-      "--fail-on",
-      "none",
+      ...JSON_REPORT,
       "--tls-scan",
       "off",
     ];
@@ -244,10 +238,7 @@ describe("kubetls CLI against the lab", () => {
       lab.caFile,
       "--scope",
       lab.targetRange,
-      "--format",
-      "json",
-      "--fail-on",
-      "none",
+      ...JSON_REPORT,
       "--timeout",
       "1500",
     ]);
@@ -305,10 +296,7 @@ describe("kubetls CLI against the lab", () => {
         lab.caFile,
         "--scope",
         lab.targetRange,
-        "--format",
-        "json",
-        "--fail-on",
-        "none",
+        ...JSON_REPORT,
         "--tls-scan",
         "off",
       ]);
@@ -336,10 +324,7 @@ describe("kubetls CLI against the lab", () => {
       `${posture("apiserver-good").address}:6443`,
       "--ca-file",
       lab.caFile,
-      "--format",
-      "json",
-      "--fail-on",
-      "none",
+      ...JSON_REPORT,
       "--benchmark",
       "cis-1.6",
       "--tls-scan",
@@ -357,10 +342,7 @@ describe("kubetls CLI against the lab", () => {
       `${posture("kubelet-good").address}:10250`,
       "--ca-file",
       lab.caFile,
-      "--format",
-      "json",
-      "--fail-on",
-      "none",
+      ...JSON_REPORT,
     ]);
     const clientCa = (JSON.parse(withHello.stdout) as ScanResult).endpoints[0]?.checks.find(
       (check) => check.id === "kubelet.client-ca",
@@ -383,14 +365,8 @@ describe("kubetls CLI against the lab", () => {
       "scan",
       `${posture("apiserver-good").address}:6443`,
       `${posture("kubelet-self-generated").address}:10250`,
-      "--client-cert",
-      lab.clientCertFile,
-      "--client-key",
-      lab.clientKeyFile,
-      "--format",
-      "json",
-      "--fail-on",
-      "none",
+      ...clientPair(lab),
+      ...JSON_REPORT,
       "--tls-scan",
       "off",
     ]);
@@ -408,14 +384,8 @@ describe("kubetls CLI against the lab", () => {
       `${posture("kubelet-strict-tls12").address}:10250`,
       "--ca-file",
       lab.caFile,
-      "--client-cert",
-      lab.clientCertFile,
-      "--client-key",
-      lab.clientKeyFile,
-      "--format",
-      "json",
-      "--fail-on",
-      "none",
+      ...clientPair(lab),
+      ...JSON_REPORT,
     ]);
     const endpoint = (JSON.parse(run.stdout) as ScanResult).endpoints[0];
     expect(endpoint).toMatchObject({
@@ -480,10 +450,7 @@ describe("kubetls CLI against the lab", () => {
       `${posture("kubelet-any-client-ca").address}:10250`,
       "--ca-file",
       lab.caFile,
-      "--client-cert",
-      lab.clientCertFile,
-      "--client-key",
-      lab.clientKeyFile,
+      ...clientPair(lab),
       "--flags",
       flags,
       "--fail-on",
