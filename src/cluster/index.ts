@@ -1,1 +1,5 @@
-export { gatherNodeProxyEvidence, type NodeProxyContext } from "./nodeProxyEvidence.js";
+export {
+  gatherNodeProxyEvidence,
+  type NodeProxyContext,
+  type NodeProxyEvidence,
+} from "./nodeProxyEvidence.js";

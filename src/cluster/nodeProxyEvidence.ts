@@ -1,7 +1,7 @@
 import type { LookupFunction } from "node:net";
 import pLimit from "p-limit";
 import { type ClusterAccess, listNodes, nodeProxyGet } from "../kubeconfig/index.js";
-import { type EndpointResult, endpointKey, type NodeProxyProbe } from "../model/index.js";
+import { type EndpointResult, endpointKey, type NetError, type NodeProxyProbe } from "../model/index.js";
 import type { ScopeGuard } from "../scope/index.js";
 
 export interface NodeProxyContext {
@@ -26,10 +26,16 @@ const PROXY_REQUESTS_IN_FLIGHT = 4;
  * direct observation of that node's kubelet. Out-of-scope nodes are never asked about: the API server
  * would dial them on kubetls's behalf.
  */
+export interface NodeProxyEvidence {
+  probes: NodeProxyProbe[];
+  /** Why GET /api/v1/nodes failed (e.g. 403: these credentials may not list nodes), when no node was read. */
+  listingError: NetError | null;
+}
+
 export async function gatherNodeProxyEvidence(
   access: ClusterAccess,
   context: NodeProxyContext,
-): Promise<NodeProxyProbe[]> {
+): Promise<NodeProxyEvidence> {
   const callOptions = {
     timeoutMs: context.timeoutMs,
     isInScope: context.scope.allowsHost,
@@ -52,7 +58,7 @@ export async function gatherNodeProxyEvidence(
     .sort((a, b) => rank(a.kubelet) - rank(b.kubelet))
     .slice(0, MAX_PROXIED_NODES);
   const limit = pLimit(PROXY_REQUESTS_IN_FLIGHT);
-  return Promise.all(
+  const probes = await Promise.all(
     candidates.map(({ node, kubelet }) =>
       limit(async (): Promise<NodeProxyProbe> => {
         const outcome = await nodeProxyGet(access, node.name, "/healthz", callOptions);
@@ -68,6 +74,7 @@ export async function gatherNodeProxyEvidence(
       }),
     ),
   );
+  return { probes, listingError: listing.nodes.length === 0 ? listing.error : null };
 }
 
 function rank(kubelet: EndpointResult | null): number {

@@ -70,4 +70,6 @@ export interface EndpointResult {
   auth?: AuthFacts;
   /** API servers kubetls holds credentials for: the node-proxy evidence, one entry per in-scope node. */
   nodeProxy?: NodeProxyProbe[];
+  /** Why the API server's node list could not be read with the credentials given, when it could not. */
+  nodeListError?: NetError;
 }

@@ -154,7 +154,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   for (const apiserver of awaitingClusterPhase) {
     const access = accessFor(apiserver);
     const { checks: _stale, ...facts } = apiserver;
-    const nodeProxy = access
+    const evidence = access
       ? await gatherNodeProxyEvidence(access, {
           timeoutMs: options.pacing.timeoutMs,
           scope,
@@ -162,8 +162,12 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
           nodeAddressTypes: options.cluster?.nodeAddressTypes ?? ["InternalIP", "Hostname"],
           kubelets,
         })
-      : [];
-    const result = verdicts({ ...facts, nodeProxy });
+      : { probes: [], listingError: null };
+    const result = verdicts({
+      ...facts,
+      nodeProxy: evidence.probes,
+      ...(evidence.listingError ? { nodeListError: evidence.listingError } : {}),
+    });
     endpoints.push(result);
     await options.onEndpoint?.(result);
   }

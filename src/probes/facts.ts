@@ -30,5 +30,6 @@ export const FACT_ROOTS: ReadonlySet<string> = new Set([
   "validation",
   "auth",
   "nodeProxy",
+  "nodeListError",
   "scan",
 ]);

@@ -317,6 +317,40 @@ describe("kubetls CLI against the lab", () => {
     expect(output).not.toContain(LAB_ADMIN_TOKEN);
   });
 
+  it("says ERROR, not 'no nodes', when the credentials may not list the API server's nodes", async () => {
+    const kubeconfig = join(directory, "weak.kubeconfig");
+    const ca = Buffer.from(lab.pki.clusterCa.certPem).toString("base64");
+    await writeFile(
+      kubeconfig,
+      [
+        "apiVersion: v1",
+        "kind: Config",
+        `clusters: [{ name: c, cluster: { server: "https://${posture("apiserver-good").address}:6443", certificate-authority-data: ${ca} } }]`,
+        "users: [{ name: u, user: { token: a-token-the-api-server-does-not-know } }]",
+        "contexts: [{ name: x, context: { cluster: c, user: u } }]",
+        "current-context: x",
+        "",
+      ].join("\n"),
+    );
+    const run = await runCli([
+      "scan",
+      "--kubeconfig",
+      kubeconfig,
+      "--ca-file",
+      lab.caFile,
+      "--tls-scan",
+      "off",
+      ...JSON_REPORT,
+    ]);
+    const apiserver = (JSON.parse(run.stdout) as ScanResult).endpoints.find(
+      (endpoint) => endpoint.role === "apiserver",
+    );
+    expect(apiserver?.nodeListError?.message).toMatch(/401|Unauthorized/);
+    const check = apiserver?.checks.find((candidate) => candidate.id === "apiserver.kubelet-client-cert");
+    expect(check?.status).toBe("ERROR");
+    expect(check?.evidence).toContain("would not list its nodes");
+  });
+
   it("without credentials, the checks that need them say so: client-ca INFO, node-proxy checks SKIP", async () => {
     const run = await runCli([
       "scan",
