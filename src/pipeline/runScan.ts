@@ -9,7 +9,7 @@ import {
 } from "../facts/index.js";
 import { prepareScanIdentities } from "../identity/index.js";
 import { type ClusterAccess, serverVerificationOf } from "../kubeconfig/index.js";
-import { type Endpoint, type EndpointResult, endpointKey, type Role } from "../model/index.js";
+import { type CheckResult, type Endpoint, type EndpointResult, endpointKey, type Role } from "../model/index.js";
 import { type EndpointFacts, evaluateProbes, loadProbes, type ScanContext } from "../probes/index.js";
 import { type InvalidTarget, type ScanResult, sortEndpoints, summarize } from "../report/index.js";
 import { connectionGate, DeadlineExceeded, schedule, withWorkDeadline } from "../scan/index.js";
@@ -36,6 +36,9 @@ function endpointDeadlineMs(timeoutMs: number): number {
   const requestRounds = Math.ceil(15 / REQUESTS_IN_FLIGHT_PER_ENDPOINT) + 1;
   return timeoutMs * (4 + 3 * requestRounds);
 }
+
+/** Error codes of endpoints that were never connected to: nothing about them depends on the host. */
+const NEVER_CONNECTED: ReadonlySet<string> = new Set(["refused", "unreachable", "dns-failure", "out-of-scope"]);
 
 /** Never dialled: the endpoint lies outside --scope. */
 function outOfScope(endpoint: Endpoint, scope: ScopeGuard): GatheredFacts {
@@ -108,10 +111,21 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
 
   const endpoints: EndpointResult[] = [];
   const invalid: InvalidTarget[] = [];
-  const verdicts = (facts: GatheredFacts): EndpointResult => ({
-    ...facts,
-    checks: evaluateProbes(probes, { ...facts, scan: scanContext } satisfies EndpointFacts),
-  });
+  const neverConnectedChecks = new Map<string, CheckResult[]>();
+  const verdicts = (facts: GatheredFacts): EndpointResult => {
+    const evaluate = () => evaluateProbes(probes, { ...facts, scan: scanContext } satisfies EndpointFacts);
+    // Most of a sweep never connects, and such an endpoint's verdicts depend only on its role, port and
+    // error code: one shared list per kind keeps a /16 from holding 65,536 copies of the same checks.
+    const code = facts.error?.code;
+    if (facts.reachable || code === undefined || !NEVER_CONNECTED.has(code)) return { ...facts, checks: evaluate() };
+    const key = `${facts.role}:${facts.port}:${code}`;
+    let checks = neverConnectedChecks.get(key);
+    if (checks === undefined) {
+      checks = evaluate();
+      neverConnectedChecks.set(key, checks);
+    }
+    return { ...facts, checks };
+  };
   // API servers kubetls holds credentials for wait for the kubelets: their node-proxy evidence joins
   // what was seen on each kubelet directly, so they are finished (and streamed) last.
   const awaitingClusterPhase: EndpointResult[] = [];
