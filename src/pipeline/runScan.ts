@@ -9,7 +9,13 @@ import {
 } from "../facts/index.js";
 import { prepareScanIdentities } from "../identity/index.js";
 import { type ClusterAccess, serverVerificationOf } from "../kubeconfig/index.js";
-import { type CheckResult, type Endpoint, type EndpointResult, endpointKey, type Role } from "../model/index.js";
+import {
+  type CheckResult,
+  type Endpoint,
+  type EndpointResult,
+  endpointKey,
+  type Role,
+} from "../model/index.js";
 import { type EndpointFacts, evaluateProbes, loadProbes, type ScanContext } from "../probes/index.js";
 import { type InvalidTarget, type ScanResult, sortEndpoints, summarize } from "../report/index.js";
 import { connectionGate, DeadlineExceeded, schedule, withWorkDeadline } from "../scan/index.js";
@@ -38,7 +44,12 @@ function endpointDeadlineMs(timeoutMs: number): number {
 }
 
 /** Error codes of endpoints that were never connected to: nothing about them depends on the host. */
-const NEVER_CONNECTED: ReadonlySet<string> = new Set(["refused", "unreachable", "dns-failure", "out-of-scope"]);
+const NEVER_CONNECTED: ReadonlySet<string> = new Set([
+  "refused",
+  "unreachable",
+  "dns-failure",
+  "out-of-scope",
+]);
 
 /** Never dialled: the endpoint lies outside --scope. */
 function outOfScope(endpoint: Endpoint, scope: ScopeGuard): GatheredFacts {
@@ -117,7 +128,8 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     // Most of a sweep never connects, and such an endpoint's verdicts depend only on its role, port and
     // error code: one shared list per kind keeps a /16 from holding 65,536 copies of the same checks.
     const code = facts.error?.code;
-    if (facts.reachable || code === undefined || !NEVER_CONNECTED.has(code)) return { ...facts, checks: evaluate() };
+    if (facts.reachable || code === undefined || !NEVER_CONNECTED.has(code))
+      return { ...facts, checks: evaluate() };
     const key = `${facts.role}:${facts.port}:${code}`;
     let checks = neverConnectedChecks.get(key);
     if (checks === undefined) {

@@ -269,7 +269,7 @@ describe("kubetls CLI against the lab", () => {
         [
           "apiVersion: v1",
           "kind: Config",
-          'clusters: [{ name: c, cluster: { server: "' + server + '"' + cluster + " } }]",
+          `clusters: [{ name: c, cluster: { server: "${server}"${cluster} } }]`,
           `users: [{ name: u, user: { token: ${LAB_ADMIN_TOKEN} } }]`,
           "contexts: [{ name: x, context: { cluster: c, user: u } }]",
           "current-context: x",
