@@ -54,6 +54,6 @@ export function renderReport(
     case "kube-bench":
       return formatKubeBench(result);
     case "html":
-      return formatHtml(result, { correlation: result.correlation });
+      return formatHtml(result);
   }
 }

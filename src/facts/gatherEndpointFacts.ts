@@ -1,7 +1,15 @@
 import type { X509Certificate } from "node:crypto";
 import { isIP, type LookupFunction } from "node:net";
 import { apiserverIdentityFor, type ScanIdentities } from "../identity/index.js";
-import type { AuthFacts, Endpoint, EndpointResult, NetError, Role, TlsSession } from "../model/index.js";
+import {
+  type AuthFacts,
+  type Endpoint,
+  type EndpointResult,
+  type NetError,
+  neverConnected,
+  type Role,
+  type TlsSession,
+} from "../model/index.js";
 import { captureTls, type TlsCapture, type TlsProtocolScan, type TlsScanMode } from "../net/index.js";
 import type { ConnectionGate } from "../scan/index.js";
 import { MalformedCertificateError, summarizeCertificate, validateChain } from "../x509/index.js";
@@ -25,9 +33,6 @@ export interface GatherContext {
 }
 
 export type GatheredFacts = Omit<EndpointResult, "checks">;
-
-/** Codes that mean no TCP connection was ever made. */
-const NEVER_CONNECTED = new Set(["refused", "unreachable", "dns-failure", "out-of-scope"]);
 
 /** Every fact about one endpoint: its TLS session and chain, its role, and what each identity was answered. */
 export async function gatherEndpointFacts(
@@ -105,7 +110,7 @@ async function gatherWithoutSession(
   const rejected = error.code === "handshake-rejected";
   const facts: GatheredFacts = {
     ...blankFacts(endpoint, endpoint.role === "unknown" ? "unknown" : endpoint.role),
-    reachable: !NEVER_CONNECTED.has(error.code),
+    reachable: !neverConnected(error.code),
     error,
     speaksTls: rejected,
   };
@@ -156,7 +161,7 @@ async function gatherPlainHttpFacts(
   const answers = facts.auth.anonymous ?? known.anonymous ?? [];
   const answered = answers.some((probe) => probe.outcome === "http");
   facts.plainHttp = answered || seen.error?.code === "not-tls";
-  facts.reachable = answered || (seen.error !== undefined && !NEVER_CONNECTED.has(seen.error.code));
+  facts.reachable = answered || (seen.error !== undefined && !neverConnected(seen.error.code));
   if (!facts.reachable && facts.error === null) {
     const failure = answers.find((probe) => probe.outcome !== "http");
     facts.error = {

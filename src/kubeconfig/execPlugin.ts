@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { isAbsolute, join } from "node:path";
-import { printableLine } from "./kubeconfigError.js";
+import { printableLine } from "../net/index.js";
 
 /** The `exec` stanza of a kubeconfig user, checked. */
 export interface ExecPluginConfig {

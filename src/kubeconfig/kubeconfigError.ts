@@ -38,11 +38,3 @@ export function describeFileError(error: unknown): string {
       return error instanceof Error ? error.message : String(error);
   }
 }
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-/** A line a plugin or a server wrote, made safe to print inside one message line. */
-export function printableLine(text: string, maxChars: number): string {
-  return Array.from(text.replace(UNPRINTABLE, "")).slice(0, maxChars).join("");
-}

@@ -1,9 +1,9 @@
 import { isIP } from "node:net";
 import { type NetError, netError } from "../model/index.js";
+import { printableLine } from "../net/index.js";
 import { type ApiserverCallOptions, apiserverRequest, isFailure } from "./apiserverRequest.js";
 import type { ClusterAccess } from "./clusterAccess.js";
 import { type FetchJson, fetchJsonViaHttpGet } from "./fetchJson.js";
-import { printableLine } from "./kubeconfigError.js";
 
 export interface ClusterNode {
   name: string;

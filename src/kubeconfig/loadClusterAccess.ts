@@ -2,10 +2,11 @@ import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { KubeConfig, type User } from "@kubernetes/client-node";
 import { parseDocument } from "yaml";
+import { printableLine } from "../net/index.js";
 import { BearerToken } from "./bearerToken.js";
 import type { ClusterAccess, ClusterIdentity, IdentityKind } from "./clusterAccess.js";
 import { type ExecClusterInfo, readExecConfig, runExecPlugin } from "./execPlugin.js";
-import { describeFileError, KubeconfigError, printableLine } from "./kubeconfigError.js";
+import { describeFileError, KubeconfigError } from "./kubeconfigError.js";
 
 export interface LoadClusterAccessOptions {
   kubeconfigPath: string;

@@ -10,4 +10,4 @@ export type {
   NodeProxyProbe,
   TlsSession,
 } from "./endpointResult.js";
-export { type NetError, type NetErrorCode, netError } from "./netError.js";
+export { type NetError, type NetErrorCode, netError, neverConnected } from "./netError.js";

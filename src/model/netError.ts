@@ -23,3 +23,15 @@ export interface NetError {
 export function netError(code: NetErrorCode, message: string): NetError {
   return { code, message };
 }
+
+/** Codes that mean no TCP connection was ever made: nothing about the endpoint depends on its host. */
+const NEVER_CONNECTED: ReadonlySet<NetErrorCode> = new Set([
+  "refused",
+  "unreachable",
+  "dns-failure",
+  "out-of-scope",
+]);
+
+export function neverConnected(code: NetErrorCode): boolean {
+  return NEVER_CONNECTED.has(code);
+}

@@ -20,4 +20,5 @@ export {
   type ServerVerification,
 } from "./httpGet.js";
 export { type PlainHttpAnswer, type PlainHttpOptions, probePlainHttp } from "./probePlainHttp.js";
+export { printableLine, printableSnippet } from "./snippet.js";
 export type { NetTarget } from "./target.js";

@@ -9,3 +9,8 @@ const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-
 export function printableSnippet(text: string, maxChars: number): string {
   return Array.from(text.replace(UNPRINTABLE, "")).slice(0, maxChars).join("");
 }
+
+/** The same, on one line: newlines and tabs go too, for a fragment quoted inside a message. */
+export function printableLine(text: string, maxChars: number): string {
+  return printableSnippet(text.replace(/[\t\n]/g, ""), maxChars);
+}

@@ -14,6 +14,7 @@ import {
   type Endpoint,
   type EndpointResult,
   endpointKey,
+  neverConnected,
   type Role,
 } from "../model/index.js";
 import { type EndpointFacts, evaluateProbes, loadProbes, type ScanContext } from "../probes/index.js";
@@ -42,14 +43,6 @@ function endpointDeadlineMs(timeoutMs: number): number {
   const requestRounds = Math.ceil(15 / REQUESTS_IN_FLIGHT_PER_ENDPOINT) + 1;
   return timeoutMs * (4 + 3 * requestRounds);
 }
-
-/** Error codes of endpoints that were never connected to: nothing about them depends on the host. */
-const NEVER_CONNECTED: ReadonlySet<string> = new Set([
-  "refused",
-  "unreachable",
-  "dns-failure",
-  "out-of-scope",
-]);
 
 /** Never dialled: the endpoint lies outside --scope. */
 function outOfScope(endpoint: Endpoint, scope: ScopeGuard): GatheredFacts {
@@ -128,7 +121,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     // Most of a sweep never connects, and such an endpoint's verdicts depend only on its role, port and
     // error code: one shared list per kind keeps a /16 from holding 65,536 copies of the same checks.
     const code = facts.error?.code;
-    if (facts.reachable || code === undefined || !NEVER_CONNECTED.has(code))
+    if (facts.reachable || code === undefined || !neverConnected(code))
       return { ...facts, checks: evaluate() };
     const key = `${facts.role}:${facts.port}:${code}`;
     let checks = neverConnectedChecks.get(key);

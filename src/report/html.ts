@@ -1,3 +1,4 @@
+import type { Correlation } from "../correlate/index.js";
 import {
   type CertificateSummary,
   type ChainValidation,
@@ -11,32 +12,6 @@ import { Markup, markup } from "./markup.js";
 import { sortEndpoints } from "./order.js";
 import type { InvalidTarget, ScanResult } from "./scanResult.js";
 import { truncate } from "./text.js";
-
-/**
- * One control as the configuration flags (kube-bench) and the wire each judged it. A structural view
- * of what src/correlate produces, so the report needs nothing from that module to draw it.
- */
-export interface CorrelationControl {
-  control: string;
-  title?: string;
-  flagVerdict: string | null;
-  wireVerdict: string | null;
-  /** `host:port: evidence` of the checks that set the wire verdict. */
-  wireEvidence?: readonly string[];
-  /** `agree`, `contradiction`, `wire-only`, `flags-only`, `undecided`. */
-  agreement: string;
-  explanation: string;
-}
-
-/** What the flags said against what the wire showed, control by control, contradictions first. */
-export interface Correlation {
-  benchmark: string;
-  controls: readonly CorrelationControl[];
-}
-
-export interface HtmlOptions {
-  correlation?: Correlation;
-}
 
 const DAY_MS = 86_400_000;
 /** A leaf expiring within this many days is drawn amber. */
@@ -392,7 +367,7 @@ ${omitted > 0 && markup`<p class="note">${plural(omitted, "more leaf")} expiring
  * forbids both, so a string from the network can neither run nor fetch even if it got through the
  * escaping that `markup` applies to every interpolated string.
  */
-export function formatHtml(result: ScanResult, options: HtmlOptions = {}): string {
+export function formatHtml(result: ScanResult): string {
   const endpoints = sortEndpoints(result.endpoints);
   const finished = Date.parse(result.finishedAt);
   const scanTime = Number.isNaN(finished) ? Date.parse(result.startedAt) : finished;
@@ -406,7 +381,7 @@ export function formatHtml(result: ScanResult, options: HtmlOptions = {}): strin
 <style>${new Markup(STYLE)}</style>
 </head>
 <body>
-${header(result, endpoints)}${invalidTargets(result.targets.invalid)}${matrix(endpoints)}${correlationSection(options.correlation)}${chainsSection(endpoints, scanTime)}${timeline(endpoints, scanTime)}<footer>Written by ${result.tool.name} ${result.tool.version} from the scan that finished ${result.finishedAt}.</footer>
+${header(result, endpoints)}${invalidTargets(result.targets.invalid)}${matrix(endpoints)}${correlationSection(result.correlation)}${chainsSection(endpoints, scanTime)}${timeline(endpoints, scanTime)}<footer>Written by ${result.tool.name} ${result.tool.version} from the scan that finished ${result.finishedAt}.</footer>
 </body>
 </html>\n`;
   return page.text;

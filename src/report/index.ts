@@ -1,11 +1,6 @@
 export { shouldUseColor } from "./color.js";
 export { formatCorrelationTable } from "./correlationTable.js";
-export {
-  type Correlation,
-  type CorrelationControl,
-  formatHtml,
-  type HtmlOptions,
-} from "./html.js";
+export { formatHtml } from "./html.js";
 export { formatJson } from "./json.js";
 export { formatJsonlLine, formatJsonlSummary } from "./jsonl.js";
 export { formatJunit } from "./junit.js";
