@@ -27,6 +27,7 @@ import {
   skippedChecks,
 } from "../probes/index.js";
 import { type InvalidTarget, type ScanResult, sortEndpoints, summarize } from "../report/index.js";
+import { anchorsForRole, loadTrustBundles, roleDefinition } from "../roles/index.js";
 import {
   connectBudget,
   connectionGate,
@@ -37,8 +38,7 @@ import {
 } from "../scan/index.js";
 import { type ScopeGuard, scopeGuard } from "../scope/index.js";
 import { streamEndpoints, type TargetItem } from "../targets/index.js";
-import { loadCaBundle, summarizeCertificate } from "../x509/index.js";
-import { absenceWitnessesOf } from "./absenceWitnesses.js";
+import { summarizeCertificate } from "../x509/index.js";
 import { clientIdentityOf, discoverCluster } from "./clusterDiscovery.js";
 import { HostLedger, type UnopenedEndpoint } from "./hostLedger.js";
 import type { ScanOptions } from "./scanOptions.js";
@@ -94,19 +94,15 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       catalogue.benchmarks.map((candidate) => candidate.id),
     );
   }
-  const clusterAnchors = await loadCaBundle(options.trust.caFiles);
-  const kubeletAnchors =
-    options.trust.kubeletCaFiles.length > 0
-      ? await loadCaBundle(options.trust.kubeletCaFiles)
-      : clusterAnchors;
-  const anchorsFor = (role: Role): X509Certificate[] =>
-    role === "kubelet" || role === "kubelet-readonly" ? kubeletAnchors : clusterAnchors;
+  const anchors = await loadTrustBundles(options.trust);
+  const clusterAnchors = anchors.cluster;
+  const anchorsFor = (role: Role): X509Certificate[] => anchorsForRole(anchors, role);
   const scope = scopeGuard(options.scope ?? []);
   const hasTargets = options.targets.targets.length > 0 || options.targets.targetFiles.length > 0;
   const cluster = options.cluster
     ? await discoverCluster(options.cluster, {
         scanNodes: !hasTargets,
-        ports: options.targets,
+        ports: options.targets.ports,
         timeoutMs: options.pacing.timeoutMs,
         scope,
       })
@@ -170,7 +166,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   const awaitingClusterPhase: EndpointResult[] = [];
   const accessFor = (endpoint: { host: string; port: number }): ClusterAccess | null =>
     clusterAccessFor(endpoint, cluster?.access ?? null, identities.clientPair);
-  const ledger = new HostLedger(absenceWitnessesOf);
+  const ledger = new HostLedger((role) => roleDefinition(role)?.absenceMeaningfulWhen ?? []);
   const emit = async (result: EndpointResult): Promise<void> => {
     endpoints.push(result);
     await options.onEndpoint?.(result);
