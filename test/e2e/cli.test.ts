@@ -228,7 +228,11 @@ describe("kubetls CLI against the lab", () => {
     expect(result.endpoints.length).toBe(
       (shards[0]?.endpoints.length ?? 0) + (shards[1]?.endpoints.length ?? 0),
     );
-    expect(result.summary.endpoints).toBe(result.endpoints.length);
+    const neverOpened = result.unopened.reduce((sum, group) => sum + group.count, 0);
+    expect(result.summary.endpoints).toBe(result.endpoints.length + neverOpened);
+    expect(result.summary.endpoints).toBe(
+      (shards[0]?.summary.endpoints ?? 0) + (shards[1]?.summary.endpoints ?? 0),
+    );
   });
 
   it("scans the cluster from a kubeconfig alone, never dialling a node outside --scope", async () => {
