@@ -45,5 +45,7 @@ export async function writeToStdout(text: string): Promise<void> {
   watchStdout();
   if (gone || process.stdout.destroyed) throw new ReaderGoneError();
   await writeWithBackpressure(process.stdout, text);
+  // A write to a pipe whose reader left fails with EPIPE on the next tick, not in the call: look after it.
+  await new Promise((resolve) => setImmediate(resolve));
   if (gone) throw new ReaderGoneError();
 }

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { createServer } from "node:https";
+import { createServer as createTcpServer } from "node:net";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LoopbackServer, listenOnLoopback, mintServingChain, servedPem } from "../net/loopback.js";
@@ -35,6 +36,7 @@ function runIntoHead(
 
 describe("a reader that goes away (| head) ends the scan quietly", () => {
   let kubelet: LoopbackServer;
+  let tarpit: LoopbackServer;
 
   beforeAll(async () => {
     const chain = await mintServingChain({ type: "ec", curve: "P-256" }, "node1");
@@ -44,10 +46,12 @@ describe("a reader that goes away (| head) ends the scan quietly", () => {
       }),
       `${uniqueLabNetwork()}.1`,
     );
+    tarpit = await listenOnLoopback(createTcpServer(), `${uniqueLabNetwork()}.2`);
   });
 
   afterAll(async () => {
     await kubelet?.close();
+    await tarpit?.close();
   });
 
   it("--dry-run over a /8 | head -3: three lines, exit 141, no stack trace, no runaway", async () => {
@@ -67,13 +71,14 @@ describe("a reader that goes away (| head) ends the scan quietly", () => {
       [
         "scan",
         `${kubelet.host}:${kubelet.port}`,
-        `${uniqueLabNetwork()}.0/28`,
+        // A tarpit keeps the scan going after the reader has left, so its next line meets a closed pipe.
+        `${tarpit.host}:${tarpit.port}`,
         "--format",
         "jsonl",
         "--tls-scan",
         "off",
         "--timeout",
-        "2000",
+        "1000",
       ],
       1,
     );
