@@ -118,15 +118,42 @@ function dependenciesOf(service: ComposeService): [string, string | undefined][]
 }
 
 describe("docker-compose.yml", () => {
-  it("is a compose-spec file: no version key, only known top-level keys", () => {
+  it("is a compose-spec file Debian's docker-compose 1.29 accepts: no version, no name, only known keys", () => {
     expect(compose.version).toBeUndefined();
+    // 1.29's schema has no top-level `name` ("Additional properties are not allowed").
+    expect(compose.name).toBeUndefined();
     for (const key of Object.keys(compose)) {
       expect(
-        ["name", "services", "networks", "volumes", "configs", "secrets"].includes(key) ||
-          key.startsWith("x-"),
+        ["services", "networks", "volumes", "configs", "secrets"].includes(key) || key.startsWith("x-"),
         key,
       ).toBe(true);
     }
+  });
+
+  it("needs no external network for the lab profile", () => {
+    for (const [name, service] of services.filter(([, each]) => each.profiles?.includes("lab"))) {
+      for (const network of networksOf(service))
+        expect(compose.networks?.[network]?.external, `${name}: ${network}`).not.toBe(true);
+    }
+  });
+
+  it("builds on the host network, with NODE_IMAGE and EXTRA_CA_CERTS passed through from the environment", () => {
+    const declared = parseDockerfile(readRepoFile("Dockerfile"))
+      .filter((instruction) => instruction.keyword === "ARG")
+      .map((instruction) => instruction.value.split("=")[0]);
+    for (const [name, service] of services) {
+      const build = service.build as { network?: string; args?: string[] };
+      // A dockerd run with --ip-masq=false gives bridge containers no route out, and npm ci needs one.
+      expect(build.network, name).toBe("host");
+      // Bare names: compose takes the value from the environment, or leaves the Dockerfile default.
+      expect(build.args, name).toEqual(["NODE_IMAGE", "EXTRA_CA_CERTS"]);
+      for (const arg of build.args ?? []) expect(declared, arg).toContain(arg);
+    }
+  });
+
+  it("exits 0 when the scans and merges ran: --fail-on none on every kubetls run (the findings are the output)", () => {
+    for (const name of ["scan", "report-lab", "scan-kind", "report-kind"])
+      expect(optionValue(commandOf(name), "--fail-on"), name).toBe("none");
   });
 
   it("gives every service an image to run, and every build context holds the Dockerfile it names", () => {
@@ -314,7 +341,7 @@ describe("docker-compose.yml", () => {
     expect(commandOf("report-kind")[1]).toBe(optionValue(scanKind, "-o", "--output"));
   });
 
-  it("scans kind ranges the size guard accepts without --allow-large", async () => {
+  it("scans kind ranges the size guard accepts without --allow-large, and never the Docker host", async () => {
     const scanKind = commandOf("scan-kind");
     expect(scanKind).not.toContain("--allow-large");
     const targets = scanKind.slice(
@@ -322,11 +349,22 @@ describe("docker-compose.yml", () => {
       scanKind.findIndex((arg) => arg.startsWith("-")),
     );
     expect(targets).toEqual(["172.18.0.0/24", "fc00:f853:ccd:e793::/120"]);
-    const run = await runCli(["scan", ...targets, "--dry-run"]);
+    const excludes = scanKind.flatMap((arg, index) => (arg === "--exclude" ? [scanKind[index + 1]] : []));
+    // kind's network gateways: the host's own addresses on the kind bridge.
+    expect(excludes).toEqual(["172.18.0.1", "fc00:f853:ccd:e793::1"]);
+    const run = await runCli([
+      "scan",
+      ...targets,
+      ...excludes.flatMap((each) => ["--exclude", each as string]),
+      "--dry-run",
+    ]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    // 256 IPv4 + 256 IPv6 addresses, three ports each.
-    expect(run.stdout.trim().split("\n")).toHaveLength((256 + 256) * 3);
+    const lines = run.stdout.trim().split("\n");
+    // 255 IPv4 + 255 IPv6 addresses, three ports each.
+    expect(lines).toHaveLength((255 + 255) * 3);
+    expect(lines.filter((line) => /^(172\.18\.0\.1|\[fc00:f853:ccd:e793::1\]):/.test(line))).toEqual([]);
+    expect(lines).toContain("172.18.0.2:10250 kubelet");
   });
 
   it("validates with `docker compose config` when the compose plugin is installed", (context) => {
