@@ -18,9 +18,15 @@ node_version=$(node -p process.versions.node)
 [ "${node_version%%.*}" = 20 ] || die "this machine's node is $node_version; kubetls's image wants Node 20"
 tag=${1:-kubetls-base/node:${node_version}-bookworm-slim}
 
+# The image runs node, or it is not the base: an interrupted import can leave an empty image behind.
+works() { docker run --rm --network none --entrypoint node "$1" --version >/dev/null 2>&1; }
 if docker image inspect "$tag" >/dev/null 2>&1; then
-  echo "$tag"
-  exit 0
+  if works "$tag"; then
+    echo "$tag"
+    exit 0
+  fi
+  echo "docker-base-image: $tag does not run node; building it again" >&2
+  docker image rm --force "$tag" >/dev/null
 fi
 [ "$(id -u)" -eq 0 ] || die "debootstrap needs root"
 
@@ -30,7 +36,11 @@ command -v debootstrap >/dev/null 2>&1 || apt_install "$work/apt.log" debootstra
 
 rootfs=$work/rootfs
 echo "docker-base-image: debootstrap bookworm (minbase) into $rootfs" >&2
-if ! debootstrap --variant=minbase bookworm "$rootfs" "${KUBETLS_DEBIAN_MIRROR:-http://deb.debian.org/debian}" \
+# The downloaded packages are kept, so building the image again does not fetch them again.
+cache=/var/cache/kubetls-debootstrap
+mkdir -p "$cache"
+if ! debootstrap --variant=minbase --cache-dir="$cache" bookworm "$rootfs" \
+  "${KUBETLS_DEBIAN_MIRROR:-http://deb.debian.org/debian}" \
   >"$work/debootstrap.log" 2>&1; then
   die "debootstrap failed; last lines of its log:
 $(tail -n 10 "$work/debootstrap.log")"
@@ -50,10 +60,14 @@ chroot "$rootfs" node --version >/dev/null || die "the copied node does not run 
 rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/log/*.log
 
 echo "docker-base-image: importing $tag" >&2
-tar -C "$rootfs" --numeric-owner -c . |
-  docker import \
+tar -C "$rootfs" --numeric-owner -cf "$work/rootfs.tar" .
+docker import \
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change 'CMD ["node"]' \
     --message "debootstrap bookworm minbase + node $node_version from the build machine" \
-    - "$tag" >/dev/null
+    "$work/rootfs.tar" "$tag" >/dev/null
+works "$tag" || {
+  docker image rm --force "$tag" >/dev/null 2>&1
+  die "the imported $tag does not run node"
+}
 echo "$tag"

@@ -12,7 +12,8 @@
 #   kind-absent  `--profile kind run --rm report-kind` with no `kind` network
 # and once, with the first compose, when no `kind` network exists and 172.18.0.0/16 is free on the host:
 #   kind-empty   the same against a `kind` network made here (kind's addressing, no cluster in it), with a
-#                tripwire listening on its gateway (the Docker host) at the kubelet and API server ports.
+#                tripwire listening on its gateway (the Docker host) at the kubelet and API server ports;
+#                kind-empty-scan-logs has what scan-kind printed, kind-empty-json the report it wrote.
 # Every step leaves OUT_DIR/<compose>/<step>.{code,stdout,stderr,ms}; OUT_DIR/summary.env has the
 # composes run, the data-root and its size before and after. Everything made here is removed again
 # (containers, volumes, the network, the copy); the images stay, as the build cache of the next run.
@@ -54,7 +55,8 @@ cleanup() {
     done
   done
   [ "$made_network" = 1 ] && docker network rm kind >>"$out/cleanup.log" 2>&1
-  docker image prune --force >>"$out/cleanup.log" 2>&1
+  # Earlier kubetls images this build replaced; the build stage's layers stay as the next run's cache.
+  docker image prune --force --filter label=org.opencontainers.image.title=kubetls >>"$out/cleanup.log" 2>&1
   rm -rf "$work"
   echo "DATA_ROOT_BYTES_AFTER=$(size_of "$data_root")" >>"$out/summary.env"
 }
@@ -67,6 +69,8 @@ git -C "$repo" ls-files -z --cached --others --exclude-standard |
 # certs/kind as the kind profile expects it, from a throwaway lab PKI (no cluster trusts it).
 node "$repo/dist/src/cli/main.js" certs --out "$project/certs/kind" >/dev/null ||
   die "kubetls certs failed: run npm run build first"
+# The image runs as uid 1000; certs/README.md tells users the same for the files they docker cp.
+chown -R 1000 "$project/certs/kind"
 
 export NODE_IMAGE=${NODE_IMAGE:-$(bash "$repo/scripts/docker-base-image.sh")}
 # Only the extra CAs, not the whole system bundle (which is too long for one build argument): those in
@@ -114,6 +118,7 @@ for each in "${composes[@]}"; do
   step "$each" lab-down --profile lab down --volumes
   if ! docker network inspect kind >/dev/null 2>&1; then
     step "$each" kind-absent --profile kind run --rm report-kind
+    step "$each" kind-absent-down --profile kind down --volumes
   fi
 done
 
@@ -142,6 +147,9 @@ if kind_network_free; then
     sleep 0.2
   done
   step "$first" kind-empty --profile kind run --rm report-kind
+  # What kubetls itself said in scan-kind (`run` shows only the service it runs), and what it wrote.
+  step "$first" kind-empty-scan-logs --profile kind logs --no-color scan-kind
+  step "$first" kind-empty-json --profile kind run --rm --no-deps --entrypoint cat report-kind /reports/kind.json
   kill "$tripwire_pid" 2>/dev/null || true
   wait "$tripwire_pid" 2>/dev/null || true
   tripwire_pid=""
