@@ -287,7 +287,7 @@ describe("docker-compose.yml", () => {
       args: commandOf(name),
     }));
     expect(await unsupportedFlags(invocations)).toEqual([]);
-  });
+  }, 180_000); // one `--help` per subcommand, each a CLI start-up: slow on a loaded 2-core box
 
   it("wires the lab to the scan: one namespace, the CA and targets the lab writes, the report the table reads", () => {
     const lab = commandOf("lab");
