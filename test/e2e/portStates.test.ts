@@ -61,6 +61,21 @@ describe("port states: a scan that observed nothing vouches for nothing", () => 
   });
 });
 
+describe("--open-only", () => {
+  it("--open-only keeps the counts and drops the host lists of never-opened endpoints", async () => {
+    const range = `${uniqueLabNetwork()}.0/28`;
+    const run = await runCli(["scan", range, ...JSON_REPORT, "--open-only"]);
+    const result = JSON.parse(run.stdout) as ScanResult;
+    expect(resultSchemaErrors(result)).toBeNull();
+    expect(result.summary.states.closed).toBe(48);
+    expect(result.unopened.map((group) => [group.count, group.hosts])).toEqual([
+      [16, []],
+      [16, []],
+      [16, []],
+    ]);
+  });
+});
+
 describe.skipIf(!canFilter())("port states behind a firewall (iptables DROP; needs root)", () => {
   let filtered: FilteredRange;
   let kubelet: LoopbackServer;
