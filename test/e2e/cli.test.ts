@@ -66,6 +66,8 @@ describe("kubetls CLI: usage and dry runs (no network)", () => {
       "10.0.0.2",
       "--readonly-ports",
       "",
+      "--roles",
+      "kubelet,kubelet-readonly,apiserver",
       "--dry-run",
     ]);
     expect(run.code).toBe(0);
@@ -81,12 +83,9 @@ describe("kubetls CLI: usage and dry runs (no network)", () => {
   });
 
   it("reads targets from stdin, reporting a bad line by file:line and carrying on", async () => {
-    const run = await runCli(
-      ["scan", "-f", "-", "--dry-run", "--readonly-ports", "", "--apiserver-ports", ""],
-      {
-        input: "# nodes\n10.1.0.1\nnot a target!\n[fd00::1]:10250\n",
-      },
-    );
+    const run = await runCli(["scan", "-f", "-", "--dry-run", "--roles", "kubelet"], {
+      input: "# nodes\n10.1.0.1\nnot a target!\n[fd00::1]:10250\n",
+    });
     expect(run.code).toBe(0);
     expect(run.stdout.trim().split("\n")).toEqual(["10.1.0.1:10250 kubelet", "[fd00::1]:10250 unknown"]);
     expect(run.stderr).toMatch(/stdin:3/);

@@ -3,6 +3,7 @@ import { type Lab, startLab } from "../../src/lab/index.js";
 import { type EndpointResult, endpointKey } from "../../src/model/index.js";
 import { loadProbes } from "../../src/probes/index.js";
 import type { ScanResult } from "../../src/report/index.js";
+import { defaultRolePorts, portsPerHost } from "../../src/roles/index.js";
 import { labScanArgs, runCli, uniqueLabNetwork } from "../support/cli.js";
 import { resultSchemaErrors } from "../support/schema.js";
 
@@ -34,10 +35,12 @@ describe("kubetls scan against the embedded lab", () => {
     expect(result.benchmark).toBe("cis-1.12");
   });
 
-  it("scans every address on the kubelet, read-only and API server ports", () => {
+  it("scans every address on every role's default ports", () => {
     const scanned = inRangePostures(lab);
-    expect(result.endpoints).toHaveLength(scanned.length * 3);
-    expect(result.summary.endpoints).toBe(scanned.length * 3);
+    const perHost = portsPerHost(defaultRolePorts());
+    expect(perHost).toBe(8);
+    expect(result.endpoints).toHaveLength(scanned.length * perHost);
+    expect(result.summary.endpoints).toBe(scanned.length * perHost);
   });
 
   it("reports every posture's listener exactly as the posture says", () => {
