@@ -175,16 +175,7 @@ describe("kubetls CLI against the lab", () => {
 
   it("reports progress on stderr with --progress, and stays silent in CI and under --quiet", async () => {
     const target = `${posture("kubelet-good").address}:10250`;
-    const common = [
-      "scan",
-      target,
-      "127.0.0.2-3",
-      "--roles",
-      "kubelet",
-      ...JSON_REPORT,
-      "--tls-scan",
-      "off",
-    ];
+    const common = ["scan", target, "127.0.0.2-3", "--roles", "kubelet", ...JSON_REPORT, "--tls-scan", "off"];
     const shown = await runCli([...common, "--progress"], { env: { CI: "true" } });
     expect(shown.stderr).toMatch(/^kubetls: 3\/3 endpoints, \d+\/s, FAIL \d+, WARN \d+$/m);
     expect((await runCli(common, { env: { CI: "true" } })).stderr).toBe("");
