@@ -39,8 +39,16 @@ describe("kubetls scan against the embedded lab", () => {
     const scanned = inRangePostures(lab);
     const perHost = portsPerHost(defaultRolePorts());
     expect(perHost).toBe(8);
-    expect(result.endpoints).toHaveLength(scanned.length * perHost);
+    const neverOpened = result.unopened.reduce((sum, group) => sum + group.count, 0);
+    expect(result.endpoints.length + neverOpened).toBe(scanned.length * perHost);
     expect(result.summary.endpoints).toBe(scanned.length * perHost);
+    const listeners = scanned.reduce((sum, posture) => sum + posture.listeners.length, 0);
+    expect(result.summary.states).toEqual({
+      open: listeners,
+      closed: scanned.length * perHost - listeners,
+      filtered: 0,
+      unscanned: 0,
+    });
   });
 
   it("reports every posture's listener exactly as the posture says", () => {
@@ -91,9 +99,42 @@ describe("kubetls scan against the embedded lab", () => {
     for (const endpoint of others) {
       expect({
         key: endpointKey(endpoint),
+        state: endpoint.state,
         reachable: endpoint.reachable,
         error: endpoint.error?.code,
-      }).toEqual({ key: endpointKey(endpoint), reachable: false, error: "refused" });
+      }).toEqual({ key: endpointKey(endpoint), state: "closed", reachable: false, error: "refused" });
+    }
+    for (const group of result.unopened) {
+      expect({ state: group.state, code: group.code }).toEqual({ state: "closed", code: "refused" });
+    }
+  });
+
+  it("judges a closed read-only port only on a host whose kubelet answered", () => {
+    const answeringKubelets = new Set(
+      result.endpoints
+        .filter((endpoint) => endpoint.role === "kubelet" && (endpoint.speaksTls || endpoint.plainHttp))
+        .map((endpoint) => endpoint.host),
+    );
+    const judgedClosedReadOnly = result.endpoints.filter(
+      (endpoint) => endpoint.role === "kubelet-readonly" && endpoint.state === "closed",
+    );
+    expect(judgedClosedReadOnly.length).toBeGreaterThan(0);
+    for (const endpoint of judgedClosedReadOnly) {
+      expect(answeringKubelets.has(endpoint.host), endpoint.host).toBe(true);
+      expect(endpoint.checks.map((check) => `${check.id} ${check.status}`)).toEqual([
+        "kubelet.read-only-port PASS",
+      ]);
+    }
+    // API-server-only hosts: their closed kubelet ports are counted, never judged.
+    const apiserverOnly = inRangePostures(lab).filter((posture) =>
+      posture.listeners.every((listener) => listener.port !== 10250),
+    );
+    expect(apiserverOnly.length).toBeGreaterThan(0);
+    for (const posture of apiserverOnly) {
+      const judged = result.endpoints.filter(
+        (endpoint) => endpoint.host === posture.address && endpoint.state !== "open",
+      );
+      expect(judged, posture.name).toEqual([]);
     }
   });
 
@@ -161,6 +202,16 @@ describe("kubetls scan against the embedded lab", () => {
       (endpoint) => endpoint.host === lab.postures[0]?.address && endpoint.port === 10250,
     );
     expect(kubeletGood?.checks.find((check) => check.id === "kubelet.serving-cert")?.cis).toEqual(["4.2.10"]);
+  });
+
+  it("judges a closed controller-manager or scheduler port only where an API server answered on the host", () => {
+    const address = (name: string) => lab.postures.find((posture) => posture.name === name)?.address ?? "";
+    const statusOf = (host: string, port: number, id: string) =>
+      byKey.get(endpointKey({ host, port }))?.checks.find((check) => check.id === id)?.status;
+    expect(statusOf(address("apiserver-good"), 10257, "controller-manager.bind-address")).toBe("PASS");
+    expect(statusOf(address("apiserver-good"), 10259, "scheduler.bind-address")).toBe("PASS");
+    // A kubelet-only host witnesses nothing about the control plane: its closed 10257 is not judged at all.
+    expect(byKey.get(endpointKey({ host: address("kubelet-good"), port: 10257 }))).toBeUndefined();
   });
 
   it("never touches a sensitive kubelet path", () => {
