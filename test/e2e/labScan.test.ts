@@ -125,16 +125,19 @@ describe("kubetls scan against the embedded lab", () => {
         "kubelet.read-only-port PASS",
       ]);
     }
-    // API-server-only hosts: their closed kubelet ports are counted, never judged.
-    const apiserverOnly = inRangePostures(lab).filter((posture) =>
+    // Hosts without a kubelet: their closed kubelet ports are counted, never judged. Only an answering API
+    // server makes a closed controller-manager or scheduler port meaningful (their absenceMeaningfulWhen).
+    const kubeletless = inRangePostures(lab).filter((posture) =>
       posture.listeners.every((listener) => listener.port !== 10250),
     );
-    expect(apiserverOnly.length).toBeGreaterThan(0);
-    for (const posture of apiserverOnly) {
-      const judged = result.endpoints.filter(
-        (endpoint) => endpoint.host === posture.address && endpoint.state !== "open",
-      );
-      expect(judged, posture.name).toEqual([]);
+    expect(kubeletless.length).toBeGreaterThan(0);
+    for (const posture of kubeletless) {
+      const judged = result.endpoints
+        .filter((endpoint) => endpoint.host === posture.address && endpoint.state !== "open")
+        .map((endpoint) => endpoint.role)
+        .sort();
+      const hasApiserver = posture.listeners.some((listener) => listener.role === "apiserver");
+      expect(judged, posture.name).toEqual(hasApiserver ? ["controller-manager", "scheduler"] : []);
     }
   });
 
