@@ -3,6 +3,7 @@ import { isIP, type LookupFunction } from "node:net";
 import { apiserverIdentityFor, type ScanIdentities } from "../identity/index.js";
 import {
   type AuthFacts,
+  type CertificateSummary,
   type Endpoint,
   type EndpointResult,
   type NetError,
@@ -12,7 +13,7 @@ import {
 } from "../model/index.js";
 import { captureTls, type TlsCapture, type TlsProtocolScan, type TlsScanMode } from "../net/index.js";
 import type { ConnectionGate } from "../scan/index.js";
-import { MalformedCertificateError, summarizeCertificate, validateChain } from "../x509/index.js";
+import { MalformedCertificateError, summarizeCertificate, validateChainYielding } from "../x509/index.js";
 import { detectRole } from "./detectRole.js";
 import { gatherAuthFacts, type IdentityCredentials } from "./gatherAuthFacts.js";
 import { gatherProtocolFacts } from "./gatherProtocolFacts.js";
@@ -60,39 +61,49 @@ export async function gatherEndpointFacts(
     reachable: true,
     speaksTls: true,
     tls: { ...capture.session, ...protocolSummary(protocols) },
-    ...chainFacts(endpoint, capture.servedChainDer, context),
+    ...(await chainFacts(endpoint, capture.servedChainDer, context)),
   };
   let known: AuthFacts = {};
   if (endpoint.role === "unknown") {
     known = await gatherAuthFacts(endpoint, true, ROLE_DETECTION_PATHS, { anonymous: null }, context);
     facts.role = detectRole(endpoint.port, true, known.anonymous ?? []);
     // The chain was judged against the cluster CA before the role was known; kubelets may have their own.
-    Object.assign(facts, chainFacts({ ...endpoint, role: facts.role }, capture.servedChainDer, context));
+    Object.assign(
+      facts,
+      await chainFacts({ ...endpoint, role: facts.role }, capture.servedChainDer, context),
+    );
   }
   facts.auth = await authFactsFor(endpoint, facts.role, true, context, known);
   return facts;
 }
 
-function chainFacts(
+/*
+ * Every certificate that can be read is kept; one that cannot is left out of `chain` and named by the
+ * validation (`malformed-certificate`), so one odd certificate never costs the session or the other facts.
+ * The validation yields to the event loop as it works: a hostile chain spends its own endpoint's time.
+ */
+async function chainFacts(
   endpoint: Endpoint,
   servedChainDer: Buffer[],
   context: GatherContext,
-): Pick<GatheredFacts, "chain" | "validation" | "error"> {
+): Promise<Pick<GatheredFacts, "chain" | "validation">> {
+  return {
+    chain: servedChainDer.flatMap((der) => readableSummary(der) ?? []),
+    validation: await validateChainYielding({
+      servedChainDer,
+      anchors: context.anchorsFor(endpoint.role),
+      host: endpoint.host,
+      now: context.now(),
+    }),
+  };
+}
+
+function readableSummary(der: Buffer): CertificateSummary | null {
   try {
-    return {
-      chain: servedChainDer.map((der) => summarizeCertificate(der)),
-      validation: validateChain({
-        servedChainDer,
-        anchors: context.anchorsFor(endpoint.role),
-        host: endpoint.host,
-        now: context.now(),
-      }),
-      error: null,
-    };
+    return summarizeCertificate(der);
   } catch (error) {
-    if (!(error instanceof MalformedCertificateError)) throw error;
-    // A hostile server can send bytes that are no certificate at all: keep the session, say what broke.
-    return { chain: [], validation: null, error: { code: "protocol-error", message: error.message } };
+    if (error instanceof MalformedCertificateError) return null;
+    throw error;
   }
 }
 
@@ -133,8 +144,7 @@ async function gatherWithoutSession(
     };
   }
   if (protocols?.servedChainDer && protocols.servedChainDer.length > 0) {
-    Object.assign(facts, chainFacts(endpoint, protocols.servedChainDer, context));
-    facts.error = error;
+    Object.assign(facts, await chainFacts(endpoint, protocols.servedChainDer, context));
   }
   if (facts.role === "unknown")
     facts.role = detectRole(endpoint.port, true, [
