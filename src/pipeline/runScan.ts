@@ -1,5 +1,5 @@
 import type { X509Certificate } from "node:crypto";
-import { gatherNodeProxyEvidence } from "../cluster/index.js";
+import { runClusterPhase } from "../cluster/index.js";
 import {
   blankFacts,
   type GatherContext,
@@ -115,6 +115,10 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
 
   const endpoints: EndpointResult[] = [];
   const invalid: InvalidTarget[] = [];
+  if (cluster?.invalid) {
+    invalid.push(cluster.invalid);
+    options.onInvalidTarget?.(cluster.invalid);
+  }
   const neverConnectedChecks = new Map<string, CheckResult[]>();
   const verdicts = (facts: GatheredFacts): EndpointResult => {
     const evaluate = () => evaluateProbes(probes, { ...facts, scan: scanContext } satisfies EndpointFacts);
@@ -165,31 +169,33 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     },
   );
 
-  const kubelets = new Map(
-    endpoints
-      .filter((endpoint) => endpoint.role === "kubelet")
-      .map((endpoint) => [endpointKey(endpoint), endpoint]),
+  await runClusterPhase(
+    awaitingClusterPhase.flatMap((apiserver) => {
+      const access = accessFor(apiserver);
+      if (access === null) return [];
+      const listing =
+        cluster && access === cluster.access && cluster.listing !== null ? cluster.listing : undefined;
+      return [{ apiserver, access, listing }];
+    }),
+    {
+      timeoutMs: options.pacing.timeoutMs,
+      scope,
+      lookup: scope.lookup,
+      nodeAddressTypes: options.cluster?.nodeAddressTypes ?? ["InternalIP", "Hostname"],
+      kubelets: new Map(
+        endpoints
+          .filter((endpoint) => endpoint.role === "kubelet")
+          .map((endpoint) => [endpointKey(endpoint), endpoint]),
+      ),
+      concurrency: options.pacing.concurrency,
+    },
+    async (apiserver, clusterFacts) => {
+      const { checks: _stale, ...facts } = apiserver;
+      const result = verdicts({ ...facts, ...clusterFacts });
+      endpoints.push(result);
+      await options.onEndpoint?.(result);
+    },
   );
-  for (const apiserver of awaitingClusterPhase) {
-    const access = accessFor(apiserver);
-    const { checks: _stale, ...facts } = apiserver;
-    const evidence = access
-      ? await gatherNodeProxyEvidence(access, {
-          timeoutMs: options.pacing.timeoutMs,
-          scope,
-          lookup: scope.lookup,
-          nodeAddressTypes: options.cluster?.nodeAddressTypes ?? ["InternalIP", "Hostname"],
-          kubelets,
-        })
-      : { probes: [], listingError: null };
-    const result = verdicts({
-      ...facts,
-      nodeProxy: evidence.probes,
-      ...(evidence.listingError ? { nodeListError: evidence.listingError } : {}),
-    });
-    endpoints.push(result);
-    await options.onEndpoint?.(result);
-  }
 
   return {
     schemaVersion: 1,
