@@ -7,8 +7,8 @@ import {
 } from "../kubeconfig/index.js";
 import type { Endpoint } from "../model/index.js";
 import type { InvalidTarget } from "../report/index.js";
+import type { RolePorts } from "../roles/index.js";
 import type { ScopeGuard } from "../scope/index.js";
-import type { RolePorts } from "../targets/index.js";
 
 export interface DiscoveredCluster {
   access: ClusterAccess;
@@ -48,7 +48,7 @@ export async function discoverCluster(
   for (const node of listing.nodes) {
     if (node.address === null) continue;
     endpoints.push({ host: node.address, port: node.kubeletPort, role: "kubelet" });
-    for (const port of options.ports.readonlyPorts)
+    for (const port of options.ports["kubelet-readonly"])
       endpoints.push({ host: node.address, port, role: "kubelet-readonly" });
   }
   const invalid: InvalidTarget | null =
