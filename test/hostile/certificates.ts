@@ -227,6 +227,20 @@ function eulerCircuit(n: number): [number, number][] {
   return circuit.slice(1).map((to, index) => [circuit[index] as number, to]);
 }
 
+/** A valid leaf carrying `dnsNames` SANs (2,000 make a certificate of about 40 KB), and its key. */
+export function mintHugeCertificate(
+  dnsNames: number,
+  issuer?: MintedCertificate,
+): Promise<MintedCertificate> {
+  return mintCertificate({
+    subject: { commonName: "huge" },
+    key: { type: "ec", curve: "P-256" },
+    ...(issuer ? { issuer } : {}),
+    dnsNames: Array.from({ length: dnsNames }, (_, index) => `name-${index}.huge.example`),
+    extendedKeyUsage: ["serverAuth"],
+  });
+}
+
 /** A PEM block for a DER certificate, for a server's `cert` option. */
 export function pem(der: Buffer): string {
   const lines = der.toString("base64").match(/.{1,64}/g) ?? [];
