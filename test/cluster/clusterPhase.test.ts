@@ -31,6 +31,7 @@ function apiserverRecord(server: HostileApiServer): EndpointResult {
     host: server.host,
     port: server.port,
     role: "apiserver",
+    state: "open",
     reachable: true,
     error: null,
     speaksTls: true,
