@@ -31,8 +31,12 @@ export function registerScanCommand(program: Command): void {
 export async function scan(targets: string[], flags: ScanFlags): Promise<number> {
   const format = parseReportFormat(flags.format);
   const failOn = parseFailOn(flags.failOn);
-  if (targets.length === 0 && flags.targetsFile.length === 0 && flags.kubeconfig === undefined) {
-    throw new UsageError("no targets: give addresses, ranges or names, -f FILE, or --kubeconfig FILE");
+  // The cluster is asked for by --kubeconfig (with or without a file) or by --context alone.
+  const clusterAsked = flags.kubeconfig !== undefined || flags.context !== undefined;
+  if (targets.length === 0 && flags.targetsFile.length === 0 && !clusterAsked) {
+    throw new UsageError(
+      "no targets: give addresses, ranges or names, -f FILE, or --kubeconfig [FILE] for a cluster",
+    );
   }
   validateTargets(targets, { allowLarge: flags.allowLarge === true });
   const plan = createTargetPlan({
@@ -57,17 +61,16 @@ export async function scan(targets: string[], flags: ScanFlags): Promise<number>
       targets: plan,
       trust: { caFiles: flags.caFile, kubeletCaFiles: flags.kubeletCaFile },
       identity: { clientCertFile: flags.clientCert, clientKeyFile: flags.clientKey },
-      cluster:
-        flags.kubeconfig === undefined
-          ? undefined
-          : {
-              kubeconfigFile: flags.kubeconfig,
-              context: flags.context,
-              nodeAddressTypes: flags.nodeAddressTypes
-                .split(",")
-                .map((type) => type.trim())
-                .filter(Boolean),
-            },
+      cluster: !clusterAsked
+        ? undefined
+        : {
+            ...(typeof flags.kubeconfig === "string" ? { kubeconfigFile: flags.kubeconfig } : {}),
+            context: flags.context,
+            nodeAddressTypes: flags.nodeAddressTypes
+              .split(",")
+              .map((type) => type.trim())
+              .filter(Boolean),
+          },
       scope: flags.scope,
       tlsScan: parseTlsScan(flags.tlsScan),
       pacing: {

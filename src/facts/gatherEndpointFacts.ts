@@ -23,7 +23,8 @@ export interface GatherContext {
   timeoutMs: number;
   gate: ConnectionGate;
   /** Anchors for a role's serving chain: the kubelet CA for kubelets, the cluster CA otherwise. */
-  anchorsFor(role: Role): X509Certificate[];
+  /** The trust anchors for this endpoint's chain (by role, and the kubeconfig's CA for its own API server). */
+  anchorsFor(endpoint: Endpoint): X509Certificate[];
   identities: ScanIdentities;
   /** Resolver that refuses out-of-scope answers, when --scope is set. */
   lookup?: LookupFunction;
@@ -83,7 +84,7 @@ function chainFacts(
       chain: servedChainDer.map((der) => summarizeCertificate(der)),
       validation: validateChain({
         servedChainDer,
-        anchors: context.anchorsFor(endpoint.role),
+        anchors: context.anchorsFor(endpoint),
         host: endpoint.host,
         now: context.now(),
       }),
