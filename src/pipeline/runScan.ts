@@ -18,10 +18,11 @@ import {
 } from "../model/index.js";
 import { type EndpointFacts, evaluateProbes, loadProbes, type ScanContext } from "../probes/index.js";
 import { type InvalidTarget, type ScanResult, sortEndpoints, summarize } from "../report/index.js";
+import { anchorsForRole, loadTrustBundles } from "../roles/index.js";
 import { connectionGate, DeadlineExceeded, schedule, withWorkDeadline } from "../scan/index.js";
 import { type ScopeGuard, scopeGuard } from "../scope/index.js";
 import { streamEndpoints, type TargetItem } from "../targets/index.js";
-import { loadCaBundle, parsePemBundle, summarizeCertificate } from "../x509/index.js";
+import { parsePemBundle, summarizeCertificate } from "../x509/index.js";
 import { clientIdentityOf, discoverCluster } from "./clusterDiscovery.js";
 import type { ScanOptions } from "./scanOptions.js";
 import { toolVersion } from "./toolVersion.js";
@@ -66,34 +67,32 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       catalogue.benchmarks.map((candidate) => candidate.id),
     );
   }
-  const clusterAnchors = await loadCaBundle(options.trust.caFiles);
-  const kubeletAnchors =
-    options.trust.kubeletCaFiles.length > 0
-      ? await loadCaBundle(options.trust.kubeletCaFiles)
-      : clusterAnchors;
+  const anchors = await loadTrustBundles(options.trust);
+  const clusterAnchors = anchors.cluster;
   const scope = scopeGuard(options.scope ?? []);
   const hasTargets = options.targets.targets.length > 0 || options.targets.targetFiles.length > 0;
   const cluster = options.cluster
     ? await discoverCluster(options.cluster, {
         scanNodes: !hasTargets,
-        ports: options.targets,
+        ports: options.targets.ports,
         timeoutMs: options.pacing.timeoutMs,
         scope,
       })
     : null;
   // With no --ca-file, the kubeconfig's CA judges its own API server's chain: kubectl trusts it there.
   const kubeconfigAnchors =
-    cluster && options.trust.caFiles.length === 0 && cluster.access.caPem !== null
+    cluster && clusterAnchors.length === 0 && cluster.access.caPem !== null
       ? parsePemBundle(
           cluster.access.caPem,
           `kubeconfig context ${JSON.stringify(cluster.access.contextName)}`,
         )
       : [];
   const anchorsFor = (endpoint: Endpoint): X509Certificate[] => {
-    if (endpoint.role === "kubelet" || endpoint.role === "kubelet-readonly") return kubeletAnchors;
     const server = cluster?.access.server;
     const isKubeconfigServer = server?.host === endpoint.host && server.port === endpoint.port;
-    return isKubeconfigServer && kubeconfigAnchors.length > 0 ? kubeconfigAnchors : clusterAnchors;
+    return isKubeconfigServer && kubeconfigAnchors.length > 0
+      ? kubeconfigAnchors
+      : anchorsForRole(anchors, endpoint.role);
   };
   const kubeconfigIdentity = cluster ? (clientIdentityOf(cluster.access) ?? null) : null;
   const identities = await prepareScanIdentities({
