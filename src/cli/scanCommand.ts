@@ -12,7 +12,7 @@ import {
 import { EXIT, UsageError } from "./exitCodes.js";
 import { hasFindingsAtOrAbove, parseFailOn } from "./failOn.js";
 import { parseReportFormat } from "./reportFormats.js";
-import { type ReportPlan, runAndReport } from "./runAndReport.js";
+import type { ReportPlan } from "./runAndReport.js";
 import { addScanFlags, parseTlsScan, rolePortsFrom, type ScanFlags } from "./scanFlags.js";
 
 export function registerScanCommand(program: Command): void {
@@ -55,6 +55,8 @@ export async function scan(targets: string[], flags: ScanFlags): Promise<number>
     }
     return EXIT.ok;
   }
+  // Loaded here, not at the top: `kubetls --help` must not load the scanner.
+  const { runAndReport } = await import("./runAndReport.js");
   const result = await runAndReport(
     {
       targets: plan,
