@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { ScanResult } from "../report/index.js";
 import { portsPerHost } from "../roles/index.js";
 import {
   createTargetPlan,
@@ -11,6 +12,7 @@ import {
 } from "../targets/index.js";
 import { EXIT, UsageError } from "./exitCodes.js";
 import { hasFindingsAtOrAbove, parseFailOn } from "./failOn.js";
+import { isReaderGone, writeToStdout } from "./readerGone.js";
 import { parseReportFormat } from "./reportFormats.js";
 import type { ReportPlan } from "./runAndReport.js";
 import { addScanFlags, parseTlsScan, rolePortsFrom, type ScanFlags } from "./scanFlags.js";
@@ -32,8 +34,7 @@ export function registerScanCommand(program: Command): void {
 export async function scan(targets: string[], flags: ScanFlags): Promise<number> {
   const format = parseReportFormat(flags.format);
   const failOn = parseFailOn(flags.failOn);
-  // The cluster is asked for by --kubeconfig (with or without a file) or by --context alone.
-  const clusterAsked = flags.kubeconfig !== undefined || flags.context !== undefined;
+  const clusterAsked = asksForCluster(flags);
   if (targets.length === 0 && flags.targetsFile.length === 0 && !clusterAsked) {
     throw new UsageError(
       "no targets: give addresses, ranges or names, -f FILE, or --kubeconfig [FILE] for a cluster",
@@ -48,13 +49,29 @@ export async function scan(targets: string[], flags: ScanFlags): Promise<number>
     allowLarge: flags.allowLarge === true,
     shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
   });
-  if (flags.dryRun) {
-    for await (const item of streamEndpoints(plan)) {
-      if (item.kind === "endpoint") process.stdout.write(`${formatDryRunLine(item.endpoint)}\n`);
-      else process.stderr.write(`kubetls: skipping ${item.source}: ${item.reason}\n`);
-    }
-    return EXIT.ok;
+  try {
+    return flags.dryRun ? await dryRun(plan) : await scanPlan(plan, flags, format, failOn);
+  } catch (error) {
+    if (isReaderGone(error)) return EXIT.readerGone;
+    throw error;
   }
+}
+
+async function dryRun(plan: TargetPlan): Promise<number> {
+  for await (const item of streamEndpoints(plan)) {
+    if (item.kind === "endpoint") await writeToStdout(`${formatDryRunLine(item.endpoint)}\n`);
+    else process.stderr.write(`kubetls: skipping ${item.source}: ${item.input}: ${item.reason}\n`);
+  }
+  return EXIT.ok;
+}
+
+async function scanPlan(
+  plan: TargetPlan,
+  flags: ScanFlags,
+  format: ReturnType<typeof parseReportFormat>,
+  failOn: ReturnType<typeof parseFailOn>,
+): Promise<number> {
+  const clusterAsked = asksForCluster(flags);
   // Loaded here, not at the top: `kubetls --help` must not load the scanner.
   const { runAndReport } = await import("./runAndReport.js");
   const result = await runAndReport(
@@ -78,6 +95,8 @@ export async function scan(targets: string[], flags: ScanFlags): Promise<number>
         concurrency: flags.concurrency,
         connectionsPerSecond: flags.rate ?? null,
         timeoutMs: flags.timeout,
+        connectTimeoutMs: flags.connectTimeout,
+        discoveryConcurrency: flags.discoveryConcurrency,
       },
       benchmark: flags.benchmark,
     },
@@ -94,7 +113,25 @@ export async function scan(targets: string[], flags: ScanFlags): Promise<number>
       },
     },
   );
+  const nothing = nothingObserved(result);
+  if (nothing !== null) {
+    if (flags.quiet !== true) process.stderr.write(`kubetls: ${nothing}\n`);
+    return EXIT.nothingObserved;
+  }
   return hasFindingsAtOrAbove(result, failOn) ? EXIT.findings : EXIT.ok;
+}
+
+/** Why the scan observed nothing it could vouch for, or null when some endpoint was open. */
+function nothingObserved(result: ScanResult): string | null {
+  const { summary, targets } = result;
+  if (summary.states.open > 0) return null;
+  if (summary.endpoints === 0) {
+    return targets.invalid.length > 0
+      ? `every target was invalid (${targets.invalid.length}): nothing was scanned`
+      : "no endpoint to scan (every target excluded or out of this shard): nothing was observed";
+  }
+  const { closed, filtered, unscanned } = summary.states;
+  return `no endpoint was open (${closed} closed, ${filtered} filtered, ${unscanned} not dialled): nothing was observed`;
 }
 
 function extraOutputsOf(flags: ScanFlags): ReportPlan["extraOutputs"] {
@@ -121,4 +158,9 @@ function totalEndpoints(plan: TargetPlan): bigint | null {
     else total += (expression.last - expression.first + 1n) * portsPerAddress;
   }
   return plan.shard ? total / BigInt(plan.shard.count) : total;
+}
+
+/** The cluster is asked for by --kubeconfig (with or without a file) or by --context alone. */
+function asksForCluster(flags: ScanFlags): boolean {
+  return flags.kubeconfig !== undefined || flags.context !== undefined;
 }
