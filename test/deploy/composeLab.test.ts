@@ -244,24 +244,32 @@ describe.skipIf(skipReason !== null)(
       }
     });
 
-    it("the kind profile scans kind's addresses on a kind network with no cluster, and never the Docker host", (context) => {
+    it("the kind profile fails clearly on a kind network where nothing answers, and never touches the Docker host", (context) => {
       context.skip(summary.KIND_EMPTY_SKIPPED !== undefined, summary.KIND_EMPTY_SKIPPED);
       const first = composes[0] as string;
       expect(existsSync(join(out, "tripwire.ready")), "the tripwire on the gateway never listened").toBe(
         true,
       );
       expect(readFileSync(join(out, "tripwire.log"), "utf8"), "connections to the Docker host").toBe("");
+
+      // `run --rm report-kind` fails because scan-kind exited 4 (nothing observed), and says so on stderr.
+      const kind = recorded(first, "kind-empty");
+      expect(kind.code, kind.stderr).not.toBe(0);
+      expect(kind.stderr).toMatch(/exited with code 4|didn't complete successfully: exit 4/);
+      const scanLogs = recorded(first, "kind-empty-scan-logs").stdout;
+      expect(scanLogs).toMatch(/kubetls: no endpoint was open \(.*\): nothing was observed/);
+
       const json = recorded(first, "kind-empty-json");
-      expect(json.code, `scan-kind wrote no report: ${recorded(first, "kind-empty-scan-logs").stdout}`).toBe(
-        0,
-      );
+      expect(json.code, `scan-kind wrote no report: ${scanLogs}`).toBe(0);
       const result = JSON.parse(json.stdout) as ScanResult;
-      const hosts = new Set(result.endpoints.map((endpoint) => endpoint.host));
-      // Both ranges but their gateways: 255 addresses each, three ports each; nothing answered.
-      expect(result.endpoints).toHaveLength((255 + 255) * 3);
-      expect(hosts.has("172.18.0.1") || hosts.has("fc00:f853:ccd:e793::1")).toBe(false);
-      expect(hosts.has("172.18.0.2")).toBe(true);
-      expect(result.endpoints.filter((endpoint) => endpoint.speaksTls || endpoint.plainHttp)).toEqual([]);
+      // Both ranges but their gateways: 255 addresses each, three ports each; none open.
+      expect(result.summary.endpoints).toBe((255 + 255) * 3);
+      expect(result.summary.states.open).toBe(0);
+      const hosts = [
+        ...result.endpoints.map((endpoint) => endpoint.host),
+        ...result.unopened.flatMap((group) => group.hosts),
+      ];
+      expect(hosts.filter((host) => /^(172\.18\.0\.1|fc00:f853:ccd:e793::1)$/.test(host))).toEqual([]);
     });
   },
 );
