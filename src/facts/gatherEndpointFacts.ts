@@ -1,6 +1,7 @@
 import type { X509Certificate } from "node:crypto";
 import { isIP, type LookupFunction } from "node:net";
 import { apiserverIdentityFor, type ScanIdentities } from "../identity/index.js";
+import { gatherKubeletConfig } from "../kubeletconfig/index.js";
 import {
   type AuthFacts,
   type Endpoint,
@@ -70,7 +71,25 @@ export async function gatherEndpointFacts(
     Object.assign(facts, chainFacts({ ...endpoint, role: facts.role }, capture.servedChainDer, context));
   }
   facts.auth = await authFactsFor(endpoint, facts.role, true, context, known);
+  await addKubeletConfig(facts, endpoint, context);
   return facts;
+}
+
+/** A kubelet's live configuration joins its facts when some identity was answered 200 on /configz. */
+async function addKubeletConfig(
+  facts: GatheredFacts,
+  endpoint: Endpoint,
+  context: GatherContext,
+): Promise<void> {
+  if (facts.role !== "kubelet" || !facts.auth) return;
+  const kubeletConfig = await gatherKubeletConfig(facts.auth, {
+    target: endpoint,
+    identities: identitiesFor(endpoint, facts.role, true, context),
+    timeoutMs: context.timeoutMs,
+    gate: context.gate,
+    lookup: context.lookup,
+  });
+  if (kubeletConfig) facts.kubeletConfig = kubeletConfig;
 }
 
 function chainFacts(
@@ -141,6 +160,7 @@ async function gatherWithoutSession(
       { path: "/", outcome: "handshake-rejected", status: null, user: null, snippet: null },
     ]);
   facts.auth = await authFactsFor(endpoint, facts.role, true, context, {});
+  await addKubeletConfig(facts, endpoint, context);
   return facts;
 }
 
@@ -181,6 +201,16 @@ async function authFactsFor(
 ): Promise<AuthFacts> {
   const paths = PATHS_BY_ROLE[role];
   if (!paths) return known;
+  return gatherAuthFacts(endpoint, tls, paths, identitiesFor(endpoint, role, tls, context), context, known);
+}
+
+/** Who is shown to the endpoint: anonymous always; over TLS also the untrusted and the trusted identity. */
+function identitiesFor(
+  endpoint: Endpoint,
+  role: Role,
+  tls: boolean,
+  context: GatherContext,
+): IdentityCredentials {
   const identities: IdentityCredentials = { anonymous: null };
   if (tls) {
     identities.untrusted = { credentials: context.identities.untrusted };
@@ -191,7 +221,7 @@ async function authFactsFor(
         : kubeletPair && { credentials: kubeletPair };
     if (trusted) identities.trusted = trusted;
   }
-  return gatherAuthFacts(endpoint, tls, paths, identities, context, known);
+  return identities;
 }
 
 function protocolSummary(protocols: TlsProtocolScan | null): Partial<TlsSession> {

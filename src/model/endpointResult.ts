@@ -1,6 +1,7 @@
 import type { CertificateSummary, ChainValidation } from "./certificate.js";
 import type { CheckResult } from "./check.js";
 import type { Role } from "./endpoint.js";
+import type { KubeletConfigFact } from "./kubeletConfig.js";
 import type { NetError } from "./netError.js";
 
 export type ClientCertRequest = { sent: true; caNames: string[] } | { sent: false } | null;
@@ -72,4 +73,6 @@ export interface EndpointResult {
   nodeProxy?: NodeProxyProbe[];
   /** Why the API server's node list could not be read with the credentials given, when it could not. */
   nodeListError?: NetError;
+  /** Kubelets: the live configuration from GET /configz (directly, or through the node proxy), when read. */
+  kubeletConfig?: KubeletConfigFact;
 }

@@ -1,5 +1,12 @@
 export type { CertificateSummary, ChainValidation, KeyType, ValidationErrorCode } from "./certificate.js";
-export { CHECK_STATUSES, type CheckResult, type CheckStatus, type Severity } from "./check.js";
+export {
+  CHECK_SOURCES,
+  CHECK_STATUSES,
+  type CheckResult,
+  type CheckSource,
+  type CheckStatus,
+  type Severity,
+} from "./check.js";
 export { type Endpoint, endpointKey, ROLES, type Role } from "./endpoint.js";
 export type {
   AuthFacts,
@@ -10,4 +17,5 @@ export type {
   NodeProxyProbe,
   TlsSession,
 } from "./endpointResult.js";
+export type { KubeletConfigFact } from "./kubeletConfig.js";
 export { type NetError, type NetErrorCode, netError, neverConnected } from "./netError.js";

@@ -31,5 +31,6 @@ export const FACT_ROOTS: ReadonlySet<string> = new Set([
   "auth",
   "nodeProxy",
   "nodeListError",
+  "kubeletConfig",
   "scan",
 ]);

@@ -1,0 +1,2 @@
+export { CONFIGZ_PATH, gatherKubeletConfig, type KubeletConfigRequest } from "./gatherKubeletConfig.js";
+export { type ParsedConfigz, parseConfigz } from "./parseConfigz.js";
