@@ -7,6 +7,7 @@ export {
   type CheckStatus,
   type Severity,
 } from "./check.js";
+export type { ConfigContradiction, ContradictionSide } from "./configContradiction.js";
 export { type Endpoint, endpointKey, ROLES, type Role } from "./endpoint.js";
 export type {
   AuthFacts,

@@ -1,5 +1,6 @@
 import type { X509Certificate } from "node:crypto";
 import { gatherNodeProxyEvidence } from "../cluster/index.js";
+import { configContradictions } from "../correlate/index.js";
 import {
   blankFacts,
   type GatherContext,
@@ -203,6 +204,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     },
     summary: summarize(endpoints),
     endpoints: sortEndpoints(endpoints),
+    configContradictions: configContradictions(endpoints),
   };
 }
 

@@ -14,6 +14,7 @@ export function formatJson(result: ScanResult): string {
     targets: result.targets,
     summary: result.summary,
     endpoints: sortEndpoints(result.endpoints),
+    ...(result.configContradictions ? { configContradictions: result.configContradictions } : {}),
   };
   return `${stringifySafe(document, 2)}\n`;
 }
