@@ -66,6 +66,7 @@ export async function scan(targets: string[], flags: ScanFlags): Promise<number>
                 .split(",")
                 .map((type) => type.trim())
                 .filter(Boolean),
+              maxNodes: flags.maxNodes,
             },
       scope: flags.scope,
       tlsScan: parseTlsScan(flags.tlsScan),

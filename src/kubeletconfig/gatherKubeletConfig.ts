@@ -47,8 +47,17 @@ export async function gatherKubeletConfig(
   });
   const base = { via: "direct" as const, identity, path: CONFIGZ_PATH };
   if (outcome.outcome !== "http")
-    return { ...base, config: null, problem: `asked again with the body kept: ${outcome.error.message}` };
-  if (outcome.status !== 200)
-    return { ...base, config: null, problem: `asked again with the body kept: HTTP ${outcome.status}` };
-  return { ...base, ...parseConfigz(outcome.body ?? "", outcome.truncated) };
+    return {
+      ...base,
+      status: null,
+      config: null,
+      problem: `asked again with the body kept: ${outcome.error.message}`,
+    };
+  return {
+    ...base,
+    status: outcome.status,
+    ...(outcome.status === 200
+      ? parseConfigz(outcome.body ?? "", outcome.truncated)
+      : { config: null, problem: `asked again with the body kept: HTTP ${outcome.status}` }),
+  };
 }

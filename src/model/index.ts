@@ -18,5 +18,5 @@ export type {
   NodeProxyProbe,
   TlsSession,
 } from "./endpointResult.js";
-export type { KubeletConfigFact } from "./kubeletConfig.js";
+export { DEFAULT_MAX_NODES, type KubeletConfigFact } from "./kubeletConfig.js";
 export { type NetError, type NetErrorCode, netError, neverConnected } from "./netError.js";

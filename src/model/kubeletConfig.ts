@@ -9,12 +9,23 @@ import type { Identity } from "./endpointResult.js";
 export interface KubeletConfigFact {
   /** `direct`: asked of the kubelet itself on its port; `node-proxy`: through the API server's node proxy. */
   via: "direct" | "node-proxy";
-  /** The identity that was answered 200 (direct), or the API user the proxy was asked as (node-proxy). */
-  identity: Identity | "kubeconfig" | "client-certificate";
+  /** The identity that was answered 200 (direct), or the kubeconfig user the node proxy was asked as. */
+  identity: Identity | "kubeconfig";
   /** The path asked: `/configz` or `/api/v1/nodes/NAME/proxy/configz`. */
   path: string;
-  /** The kubeletconfig object; null when the answer was 200 but not the expected document. */
+  /** The HTTP status of the answer; null when none came (a network error, or not asked: `problem` says). */
+  status: number | null;
+  /** The kubeletconfig object; null when it could not be read (`problem` says why). */
   config: Record<string, unknown> | null;
   /** Why `config` is null. */
   problem: string | null;
 }
+
+/*
+ * How many nodes' configuration kubetls reads through the node proxy (--max-nodes). Every node, not a
+ * sample: each node's configuration is its own and CIS 4.2.x is judged per node. The default is
+ * Kubernetes' documented largest supported cluster (5,000 nodes, "Considerations for large clusters"), so
+ * by default every node of any supported cluster is read; each costs the API server one proxied GET of a
+ * few KB, four at a time.
+ */
+export const DEFAULT_MAX_NODES = 5000;

@@ -1,4 +1,10 @@
-import { type ClusterAccess, clientIdentityOf, listNodes, loadClusterAccess } from "../kubeconfig/index.js";
+import {
+  type ClusterAccess,
+  type ClusterNode,
+  clientIdentityOf,
+  listNodes,
+  loadClusterAccess,
+} from "../kubeconfig/index.js";
 import type { Endpoint } from "../model/index.js";
 import type { RolePorts } from "../roles/index.js";
 import type { ScopeGuard } from "../scope/index.js";
@@ -9,6 +15,8 @@ export interface DiscoveredCluster {
   endpoints: Endpoint[];
   /** Why the node list could not be read, when it could not. */
   listingError: string | null;
+  /** The nodes as listed (empty when targets were given: then the list is not read here). */
+  nodes: ClusterNode[];
 }
 
 /**
@@ -25,7 +33,7 @@ export async function discoverCluster(
     context: cluster.context,
   });
   const endpoints: Endpoint[] = [{ host: access.server.host, port: access.server.port, role: "apiserver" }];
-  if (!options.scanNodes) return { access, endpoints, listingError: null };
+  if (!options.scanNodes) return { access, endpoints, listingError: null, nodes: [] };
   const listing = await listNodes(access, {
     timeoutMs: options.timeoutMs,
     isInScope: options.scope.allowsHost,
@@ -38,7 +46,7 @@ export async function discoverCluster(
     for (const port of options.ports["kubelet-readonly"])
       endpoints.push({ host: node.address, port, role: "kubelet-readonly" });
   }
-  return { access, endpoints, listingError: listing.error?.message ?? null };
+  return { access, endpoints, listingError: listing.error?.message ?? null, nodes: listing.nodes };
 }
 
 export { clientIdentityOf };

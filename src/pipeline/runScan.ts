@@ -10,8 +10,10 @@ import {
 } from "../facts/index.js";
 import { prepareScanIdentities } from "../identity/index.js";
 import { type ClusterAccess, serverVerificationOf } from "../kubeconfig/index.js";
+import { proxiedKubeletConfigReader } from "../kubeletconfig/index.js";
 import {
   type CheckResult,
+  DEFAULT_MAX_NODES,
   type Endpoint,
   type EndpointResult,
   endpointKey,
@@ -111,6 +113,20 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     now,
   };
 
+  const throughNodeProxy = cluster
+    ? proxiedKubeletConfigReader({
+        access: cluster.access,
+        nodes: cluster.nodes,
+        allowsHost: scope.allowsHost,
+        maxNodes: options.cluster?.maxNodes ?? DEFAULT_MAX_NODES,
+        callOptions: {
+          timeoutMs: options.pacing.timeoutMs,
+          isInScope: scope.allowsHost,
+          lookup: scope.lookup,
+        },
+      })
+    : async (facts: GatheredFacts) => facts;
+
   const endpoints: EndpointResult[] = [];
   const invalid: InvalidTarget[] = [];
   const neverConnectedChecks = new Map<string, CheckResult[]>();
@@ -119,7 +135,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     // Most of a sweep never connects, and such an endpoint's verdicts depend only on its role, port and
     // error code: one shared list per kind keeps a /16 from holding 65,536 copies of the same checks.
     const code = facts.error?.code;
-    if (facts.reachable || code === undefined || !neverConnected(code))
+    if (facts.reachable || code === undefined || !neverConnected(code) || facts.kubeletConfig)
       return { ...facts, checks: evaluate() };
     const key = `${facts.role}:${facts.port}:${code}`;
     let checks = neverConnectedChecks.get(key);
@@ -148,7 +164,8 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       const facts = scope.allowsHost(endpoint.host)
         ? await gatherWithinDeadline(endpoint, gatherContext, endpointDeadlineMs(options.pacing.timeoutMs))
         : outOfScope(endpoint, scope);
-      return verdicts(facts);
+      // A kubelet the bastion cannot read (or reach) may still show its configuration through the API server.
+      return verdicts(await throughNodeProxy(facts));
     },
     {
       concurrency: options.pacing.concurrency,

@@ -104,6 +104,7 @@ describe("the kubelet's live configuration on the lab", () => {
         via: "direct",
         identity: "trusted",
         path: "/configz",
+        status: 200,
         problem: null,
       });
       // Kept whole, as served: fields no check reads are there too.
@@ -166,5 +167,84 @@ describe("the kubelet's live configuration on the lab", () => {
       expect(html).toContain('<h2 id="config-contradictions">Config vs wire</h2>');
       expect(html).toContain(`<code>${drift}:10255</code> kubelet.read-only-port <b>FAIL</b>`);
     }
+  });
+});
+
+describe("the kubelet's live configuration through the API server's node proxy", () => {
+  let lab: Lab;
+  const address = (name: string) => lab.postures.find((posture) => posture.name === name)?.address ?? "";
+  const scan = async (extra: string[]): Promise<ScanResult> => {
+    // A token kubeconfig and no --client-cert: no identity the kubelets authorize, so /configz is 401
+    // directly and only the node proxy can read it.
+    const run = await runCli([
+      "scan",
+      "--kubeconfig",
+      lab.kubeconfigFile,
+      "--ca-file",
+      lab.caFile,
+      "--scope",
+      lab.targetRange,
+      "--format",
+      "json",
+      "--fail-on",
+      "none",
+      "--timeout",
+      "3000",
+      ...extra,
+    ]);
+    expect(run.stderr).toBe("");
+    return JSON.parse(run.stdout) as ScanResult;
+  };
+  const kubeletOf = (result: ScanResult, name: string) =>
+    result.endpoints.find((endpoint) => endpointKey(endpoint) === `${address(name)}:10250`);
+
+  beforeAll(async () => {
+    lab = await startLab({
+      network: uniqueLabNetwork(),
+      only: ["kubelet-good", "kubelet-self-generated", "kubelet-ecdsa", "decoy-node", "apiserver-good"],
+    });
+  });
+
+  afterAll(async () => {
+    await lab?.stop();
+  });
+
+  it("reads every in-scope node's configuration through the proxy, never asking about a node outside --scope", async () => {
+    const result = await scan([]);
+    expect(resultSchemaErrors(result)).toBeNull();
+    for (const name of ["kubelet-good", "kubelet-self-generated", "kubelet-ecdsa"]) {
+      const kubelet = kubeletOf(result, name);
+      expect(kubelet?.auth?.anonymous?.find((probe) => probe.path === "/configz")?.status).toBe(401);
+      expect(kubelet?.kubeletConfig).toMatchObject({
+        via: "node-proxy",
+        identity: "kubeconfig",
+        path: `/api/v1/nodes/lab-${name}/proxy/configz`,
+        status: 200,
+        problem: null,
+      });
+      const status = (id: string) => kubelet?.checks.find((check) => check.id === id)?.status;
+      expect([status("kubelet-config.anonymous-auth"), status("kubelet-config.read-only-port")]).toEqual([
+        "PASS",
+        "PASS",
+      ]);
+    }
+    expect(kubeletOf(result, "kubelet-ecdsa")?.kubeletConfig?.config?.serverTLSBootstrap).toBe(true);
+    expect(lab.tripwireConnections).toEqual([]);
+  });
+
+  it("--max-nodes bounds the proxied reads and says so on the nodes left out", async () => {
+    const result = await scan(["--max-nodes", "1"]);
+    const configs = ["kubelet-good", "kubelet-self-generated", "kubelet-ecdsa"].map(
+      (name) => kubeletOf(result, name)?.kubeletConfig,
+    );
+    expect(configs.filter((config) => config?.status === 200)).toHaveLength(1);
+    const cut = configs.filter((config) => config?.config === null);
+    expect(cut).toHaveLength(2);
+    expect(cut[0]?.problem).toBe("not asked: --max-nodes 1 nodes were already asked");
+    const skipped = result.endpoints
+      .filter((endpoint) => endpoint.kubeletConfig?.config === null)
+      .flatMap((endpoint) => endpoint.checks.filter((check) => check.source === "config"));
+    expect(new Set(skipped.map((check) => check.status))).toEqual(new Set(["SKIP"]));
+    expect(skipped[0]?.evidence).toMatch(/not asked: --max-nodes 1/);
   });
 });

@@ -126,7 +126,14 @@ function kubeletFacts(config: Record<string, unknown>, benchmark: string): Endpo
     tls: null,
     chain: [],
     validation: null,
-    kubeletConfig: { via: "direct", identity: "trusted", path: "/configz", config, problem: null },
+    kubeletConfig: {
+      via: "direct",
+      identity: "trusted",
+      path: "/configz",
+      status: 200,
+      config,
+      problem: null,
+    },
     scan: { benchmark, caConfigured: true, trustedIdentity: true, apiCredentials: false },
   };
 }
@@ -170,6 +177,7 @@ describe("the config probes on a real v1.20 kubelet's /configz", () => {
       via: "direct",
       identity: "trusted",
       path: "/configz",
+      status: 200,
       config: null,
       problem: "the body is not JSON",
     };
