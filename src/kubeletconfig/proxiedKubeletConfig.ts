@@ -69,7 +69,11 @@ export function proxiedKubeletConfigReader(source: ProxiedConfigSource): (facts:
         ...base,
         status: outcome.status,
         config: null,
-        problem: `the node proxy answered ${outcome.status} (the kubeconfig user needs get on nodes/proxy): ${outcome.bodySnippet.slice(0, 160)}`,
+        problem: `the node proxy answered ${outcome.status}${
+          outcome.status === 401 || outcome.status === 403
+            ? " (the kubeconfig user needs get on nodes/proxy)"
+            : ""
+        }: ${outcome.bodySnippet.slice(0, 240)}`,
       });
     return withConfig(facts, {
       ...base,

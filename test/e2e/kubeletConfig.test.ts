@@ -1,8 +1,8 @@
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Lab, startLab } from "../../src/lab/index.js";
+import { LAB_ADMIN_TOKEN, type Lab, startLab } from "../../src/lab/index.js";
 import { type EndpointResult, endpointKey } from "../../src/model/index.js";
 import type { ScanResult } from "../../src/report/index.js";
 import { labScanArgs, runCli, uniqueLabNetwork } from "../support/cli.js";
@@ -172,6 +172,7 @@ describe("the kubelet's live configuration on the lab", () => {
 
 describe("the kubelet's live configuration through the API server's node proxy", () => {
   let lab: Lab;
+  let tokenKubeconfig: string;
   const address = (name: string) => lab.postures.find((posture) => posture.name === name)?.address ?? "";
   const scan = async (extra: string[]): Promise<ScanResult> => {
     // A token kubeconfig and no --client-cert: no identity the kubelets authorize, so /configz is 401
@@ -179,7 +180,7 @@ describe("the kubelet's live configuration through the API server's node proxy",
     const run = await runCli([
       "scan",
       "--kubeconfig",
-      lab.kubeconfigFile,
+      tokenKubeconfig,
       "--ca-file",
       lab.caFile,
       "--scope",
@@ -203,6 +204,19 @@ describe("the kubelet's live configuration through the API server's node proxy",
       network: uniqueLabNetwork(),
       only: ["kubelet-good", "kubelet-self-generated", "kubelet-ecdsa", "decoy-node", "apiserver-good"],
     });
+    tokenKubeconfig = join(await mkdtemp(join(tmpdir(), "kubetls-configz-proxy-")), "kubeconfig");
+    await writeFile(
+      tokenKubeconfig,
+      [
+        "apiVersion: v1",
+        "kind: Config",
+        `clusters: [{ name: lab, cluster: { server: "https://${address("apiserver-good")}:6443", certificate-authority: "${lab.caFile}" } }]`,
+        `users: [{ name: admin, user: { token: ${LAB_ADMIN_TOKEN} } }]`,
+        "contexts: [{ name: lab, context: { cluster: lab, user: admin } }]",
+        "current-context: lab",
+        "",
+      ].join("\n"),
+    );
   });
 
   afterAll(async () => {
@@ -212,7 +226,7 @@ describe("the kubelet's live configuration through the API server's node proxy",
   it("reads every in-scope node's configuration through the proxy, never asking about a node outside --scope", async () => {
     const result = await scan([]);
     expect(resultSchemaErrors(result)).toBeNull();
-    for (const name of ["kubelet-good", "kubelet-self-generated", "kubelet-ecdsa"]) {
+    for (const name of ["kubelet-good", "kubelet-ecdsa"]) {
       const kubelet = kubeletOf(result, name);
       expect(kubelet?.auth?.anonymous?.find((probe) => probe.path === "/configz")?.status).toBe(401);
       expect(kubelet?.kubeletConfig).toMatchObject({
@@ -229,6 +243,12 @@ describe("the kubelet's live configuration through the API server's node proxy",
       ]);
     }
     expect(kubeletOf(result, "kubelet-ecdsa")?.kubeletConfig?.config?.serverTLSBootstrap).toBe(true);
+    // The API server verifies kubelets (--kubelet-certificate-authority): the self-generated one is refused.
+    const refused = kubeletOf(result, "kubelet-self-generated");
+    expect(refused?.kubeletConfig).toMatchObject({ via: "node-proxy", status: 500, config: null });
+    expect(refused?.kubeletConfig?.problem).toMatch(/^the node proxy answered 500: .*x509/);
+    const skipped = refused?.checks.filter((check) => check.source === "config") ?? [];
+    expect(new Set(skipped.map((check) => check.status))).toEqual(new Set(["SKIP"]));
     expect(lab.tripwireConnections).toEqual([]);
   });
 
@@ -237,12 +257,12 @@ describe("the kubelet's live configuration through the API server's node proxy",
     const configs = ["kubelet-good", "kubelet-self-generated", "kubelet-ecdsa"].map(
       (name) => kubeletOf(result, name)?.kubeletConfig,
     );
-    expect(configs.filter((config) => config?.status === 200)).toHaveLength(1);
-    const cut = configs.filter((config) => config?.config === null);
+    // One node asked (its answer 200, or 500 for the self-generated kubelet), two left out and saying so.
+    const cut = configs.filter((config) => config?.problem?.startsWith("not asked"));
     expect(cut).toHaveLength(2);
     expect(cut[0]?.problem).toBe("not asked: --max-nodes 1 nodes were already asked");
     const skipped = result.endpoints
-      .filter((endpoint) => endpoint.kubeletConfig?.config === null)
+      .filter((endpoint) => endpoint.kubeletConfig?.problem?.startsWith("not asked"))
       .flatMap((endpoint) => endpoint.checks.filter((check) => check.source === "config"));
     expect(new Set(skipped.map((check) => check.status))).toEqual(new Set(["SKIP"]));
     expect(skipped[0]?.evidence).toMatch(/not asked: --max-nodes 1/);
