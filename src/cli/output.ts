@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import type { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
+import { writeToStdout } from "./readerGone.js";
 
 /** Where the report goes: stdout, or a file given with -o (created or truncated). */
 export interface ReportSink {
@@ -18,7 +19,7 @@ export interface ReportSink {
 export async function openSink(path: string | undefined): Promise<ReportSink> {
   if (path === undefined || path === "-") {
     return {
-      write: (text) => writeWithBackpressure(process.stdout, text),
+      write: writeToStdout,
       close: async () => {},
       isTTY: process.stdout.isTTY === true,
     };

@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { correlate, readKubeBenchFile } from "../correlate/index.js";
 import { runScan, type ScanOptions } from "../pipeline/index.js";
 import { loadProbes } from "../probes/index.js";
-import { formatJsonlLine, formatJsonlSummary, type ScanResult } from "../report/index.js";
+import { formatJsonlLine, formatJsonlSummary, jsonChunks, type ScanResult } from "../report/index.js";
 import { openSink } from "./output.js";
 import { progressReporter } from "./progress.js";
 import { type ExtraOutputFormat, type ReportFormat, renderReport } from "./reportFormats.js";
@@ -19,7 +19,10 @@ export interface ReportPlan {
   progress: { progress: boolean; quiet: boolean; total: bigint | null };
 }
 
-/** Runs one scan and writes its reports; jsonl streams while the scan runs, the rest at the end. */
+/**
+ * Runs one scan and writes its reports; jsonl streams while the scan runs, the rest at the end. JSON is
+ * written piece by piece. Invalid target lines and caps the scan applied go to stderr as they happen.
+ */
 export async function runAndReport(
   options: Omit<ScanOptions, "onEndpoint">,
   plan: ReportPlan,
@@ -28,12 +31,24 @@ export async function runAndReport(
   const flagVerdicts = plan.kubeBenchFile ? await readKubeBenchFile(plan.kubeBenchFile) : null;
   const sink = await openSink(plan.outputPath);
   const progress = progressReporter(plan.progress);
+  const warn = (line: string) => {
+    if (!plan.progress.quiet) progress.interrupt(() => process.stderr.write(`kubetls: ${line}\n`));
+  };
   try {
     const scanned = await runScan({
       ...options,
       onEndpoint: async (endpoint) => {
         progress.onEndpoint(endpoint);
         if (plan.format === "jsonl") await sink.write(formatJsonlLine(endpoint));
+      },
+      onSettled: (state) => progress.onSettled(state),
+      onInvalidTarget: (invalid) => {
+        options.onInvalidTarget?.(invalid);
+        warn(`skipping ${invalid.source}: ${invalid.input}: ${invalid.reason}`);
+      },
+      onNotice: (notice) => {
+        options.onNotice?.(notice);
+        warn(notice);
       },
     });
     progress.finish();
@@ -45,6 +60,7 @@ export async function runAndReport(
       : scanned;
     const render = { isTTY: sink.isTTY, showClosed: plan.showClosed };
     if (plan.format === "jsonl") await sink.write(formatJsonlSummary(result));
+    else if (plan.format === "json") for (const chunk of jsonChunks(result)) await sink.write(chunk);
     else await sink.write(renderReport(plan.format, result, render));
     await Promise.all(
       plan.extraOutputs.map(({ format, path }) =>
@@ -53,6 +69,7 @@ export async function runAndReport(
     );
     return result;
   } finally {
+    progress.finish();
     await sink.close();
   }
 }

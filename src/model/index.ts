@@ -20,3 +20,5 @@ export type {
 } from "./endpointResult.js";
 export { DEFAULT_MAX_NODES, type KubeletConfigFact } from "./kubeletConfig.js";
 export { type NetError, type NetErrorCode, netError, neverConnected } from "./netError.js";
+export { PORT_STATES, type PortState, stateOfFailedConnect } from "./portState.js";
+export type { UnopenedGroup } from "./unopenedEndpoints.js";

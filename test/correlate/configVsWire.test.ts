@@ -22,6 +22,7 @@ function endpoint(host: string, port: number, checks: CheckResult[]): EndpointRe
     host,
     port,
     role: port === 10255 ? "kubelet-readonly" : "kubelet",
+    state: "open",
     reachable: true,
     error: null,
     speaksTls: port !== 10255,
@@ -73,6 +74,7 @@ describe("config vs wire", () => {
       targets: { expressions: ["10.0.0.5"], invalid: [] },
       summary: summarize(drifted),
       endpoints: drifted,
+      unopened: [],
       configContradictions: configContradictions(drifted),
     };
     const table = formatConfigContradictionTable(result.configContradictions);

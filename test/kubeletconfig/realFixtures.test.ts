@@ -119,6 +119,7 @@ function kubeletFacts(config: Record<string, unknown>, benchmark: string): Endpo
     host: "127.0.0.1",
     port: 10250,
     role: "kubelet",
+    state: "open",
     reachable: true,
     error: null,
     speaksTls: true,
