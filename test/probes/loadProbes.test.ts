@@ -45,12 +45,12 @@ describe("loadProbes", () => {
     await expectLoadError(
       (text) => text.replace("durationAbove: 0s", "durationAbove: soon"),
       "kubelet-config-streaming-idle-timeout.yaml",
-      /verdicts\[3\]\.when\.durationAbove: "soon" is not a Go duration/,
+      /verdicts\[4\]\.when\.durationAbove: "soon" is not a Go duration/,
     );
     await expectLoadError(
       (text) => text.replace("default: 4h0m0s", "default: forever"),
       "kubelet-config-streaming-idle-timeout.yaml",
-      /verdicts\[3\]\.when\.default: "forever" is not a Go duration/,
+      /verdicts\[4\]\.when\.default: "forever" is not a Go duration/,
     );
     await expectLoadError(
       (text) => text.replace("source: config", "source: rumour"),
@@ -60,7 +60,7 @@ describe("loadProbes", () => {
     await expectLoadError(
       (text) => text.replace("default: 0, is: 0", "default: [0], is: 0"),
       "kubelet-config-read-only-port.yaml",
-      /verdicts\[3\]\.when\.default: takes a string, number or boolean/,
+      /verdicts\[4\]\.when\.default: takes a string, number or boolean/,
     );
     const { probes } = await loadProbes();
     const sources = new Map(probes.map((probe) => [probe.id, probe.checkSource]));
