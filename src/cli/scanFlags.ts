@@ -28,7 +28,8 @@ interface ScanFlagsBesidesRolePorts {
   etcdClientKey?: string;
   clientCert?: string;
   clientKey?: string;
-  kubeconfig?: string;
+  /** A file, or `true` for `--kubeconfig` alone: $KUBECONFIG or ~/.kube/config, as kubectl finds it. */
+  kubeconfig?: string | true;
   context?: string;
   nodeAddressTypes: string;
   maxNodes: number;
@@ -108,10 +109,10 @@ export function addScanFlags(command: Command): Command {
     )
     .option("--etcd-client-key <file>", "private key of --etcd-client-cert")
     .option(
-      "--kubeconfig <file>",
-      "kubeconfig: its API server is scanned, its nodes too when no targets are given",
+      "--kubeconfig [file]",
+      "kubeconfig: its API server is scanned, its nodes too when no targets are given; without a file, $KUBECONFIG or ~/.kube/config",
     )
-    .option("--context <name>", "kubeconfig context (default: current-context)")
+    .option("--context <name>", "kubeconfig context (default: current-context); alone, implies --kubeconfig")
     .option(
       "--node-address-types <list>",
       "node address types to dial, in order of preference",

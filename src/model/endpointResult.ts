@@ -55,6 +55,14 @@ export interface NodeProxyProbe {
   kubeletRejectsAnonymous: boolean | null;
 }
 
+/** A listed node the node proxy was not asked about, and the address and rule that kept it out. */
+export interface NodeLeftOut {
+  node: string;
+  /** The address --node-address-types chose for it; null when it reports none of those types. */
+  address: string | null;
+  reason: string;
+}
+
 /** The one flat record kubetls keeps per endpoint: every fact, then the verdicts over them. */
 export interface EndpointResult {
   host: string;
@@ -79,4 +87,8 @@ export interface EndpointResult {
   nodeListError?: NetError;
   /** Kubelets: the live configuration from GET /configz (directly, or through the node proxy), when read. */
   kubeletConfig?: KubeletConfigFact;
+  /** Listed nodes not asked about through the proxy because of --scope or their address (at most 100 named). */
+  nodeProxyLeftOut?: NodeLeftOut[];
+  /** Every bound the cluster phase reached for this API server (node list items, pages, bytes, time; nodes asked). */
+  clusterCuts?: string[];
 }

@@ -15,6 +15,7 @@ export type {
   ClientCertRequest,
   EndpointResult,
   Identity,
+  NodeLeftOut,
   NodeProxyProbe,
   TlsSession,
 } from "./endpointResult.js";

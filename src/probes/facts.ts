@@ -33,5 +33,7 @@ export const FACT_ROOTS: ReadonlySet<string> = new Set([
   "nodeProxy",
   "nodeListError",
   "kubeletConfig",
+  "nodeProxyLeftOut",
+  "clusterCuts",
   "scan",
 ]);
