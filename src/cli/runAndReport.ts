@@ -2,7 +2,14 @@ import { writeFile } from "node:fs/promises";
 import { correlate, readKubeBenchFile } from "../correlate/index.js";
 import { runScan, type ScanOptions } from "../pipeline/index.js";
 import { loadProbes } from "../probes/index.js";
-import { formatJsonlLine, formatJsonlSummary, jsonChunks, type ScanResult } from "../report/index.js";
+import {
+  formatJsonlLine,
+  formatJsonlSummary,
+  isOpenRecord,
+  jsonChunks,
+  openEndpointsOnly,
+  type ScanResult,
+} from "../report/index.js";
 import { openSink } from "./output.js";
 import { progressReporter } from "./progress.js";
 import { type ExtraOutputFormat, type ReportFormat, renderReport } from "./reportFormats.js";
@@ -14,6 +21,8 @@ export interface ReportPlan {
   /** --output-<format> FILE: more reports of the same scan. */
   extraOutputs: { format: ExtraOutputFormat; path: string }[];
   showClosed: boolean;
+  /** --open-only: list open endpoints only; never-opened ones as counts without host lists. */
+  openOnly?: boolean;
   /** --flags: kube-bench's JSON, to join per control. */
   kubeBenchFile?: string;
   progress: { progress: boolean; quiet: boolean; total: bigint | null };
@@ -39,7 +48,8 @@ export async function runAndReport(
       ...options,
       onEndpoint: async (endpoint) => {
         progress.onEndpoint(endpoint);
-        if (plan.format === "jsonl") await sink.write(formatJsonlLine(endpoint));
+        if (plan.format === "jsonl" && (!plan.openOnly || isOpenRecord(endpoint)))
+          await sink.write(formatJsonlLine(endpoint));
       },
       onSettled: (state) => progress.onSettled(state),
       onInvalidTarget: (invalid) => {
@@ -52,12 +62,14 @@ export async function runAndReport(
       },
     });
     progress.finish();
-    const result: ScanResult = flagVerdicts
+    const correlated: ScanResult = flagVerdicts
       ? {
           ...scanned,
           correlation: correlate(scanned, flagVerdicts, (await loadProbes(options.probesDirectory)).probes),
         }
       : scanned;
+    // What is written; the exit code is still decided on the whole scan.
+    const result = plan.openOnly ? openEndpointsOnly(correlated) : correlated;
     const render = { isTTY: sink.isTTY, showClosed: plan.showClosed };
     if (plan.format === "jsonl") await sink.write(formatJsonlSummary(result));
     else if (plan.format === "json") for (const chunk of jsonChunks(result)) await sink.write(chunk);
@@ -67,7 +79,7 @@ export async function runAndReport(
         writeFile(path, renderReport(format, result, { isTTY: false, showClosed: plan.showClosed })),
       ),
     );
-    return result;
+    return correlated;
   } finally {
     progress.finish();
     await sink.close();

@@ -111,6 +111,7 @@ async function scanPlan(
       outputPath: flags.output,
       extraOutputs: extraOutputsOf(flags),
       showClosed: flags.showClosed === true,
+      openOnly: flags.openOnly === true,
       kubeBenchFile: flags.flags,
       progress: {
         progress: flags.progress === true,

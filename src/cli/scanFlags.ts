@@ -57,6 +57,7 @@ interface ScanFlagsBesidesRolePorts {
   progress?: boolean;
   quiet?: boolean;
   showClosed?: boolean;
+  openOnly?: boolean;
 }
 
 export function addScanFlags(command: Command): Command {
@@ -169,6 +170,10 @@ export function addScanFlags(command: Command): Command {
       "FAIL",
     )
     .option("--show-closed", "list refused endpoints in the table too")
+    .option(
+      "--open-only",
+      "reports list open endpoints only; never-opened ones stay counted, without host lists",
+    )
     .option(
       "--shard <i/n>",
       "scan only shard I of N (0-based; hosts split by a stable hash), e.g. $JOB_COMPLETION_INDEX/4",
