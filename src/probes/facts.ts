@@ -32,6 +32,7 @@ export const FACT_ROOTS: ReadonlySet<string> = new Set([
   "auth",
   "nodeProxy",
   "nodeListError",
+  "kubeletConfig",
   "nodeProxyLeftOut",
   "clusterCuts",
   "scan",
