@@ -102,6 +102,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     caSubjects: clusterAnchors.map((anchor) => summarizeCertificate(anchor.raw).subject),
     trustedIdentity: identities.trustedForKubelets !== null,
     apiCredentials: identities.clientPair !== null || identities.kubeconfig !== null,
+    tlsScan: options.tlsScan ?? "quick",
   };
   const gatherContext: GatherContext = {
     timeoutMs: options.pacing.timeoutMs,

@@ -92,10 +92,9 @@ describe("loadProbes", () => {
   it("validates record projections, anyNotIn, fact operands and evidence placeholders", async () => {
     const file = "kubelet-tls-ciphers.yaml";
     await expectLoadError(
-      (text) =>
-        text.replace('reads: [tls.versions, "tls.cipherSuites{', 'reads: [tls.versions, "tls.cipherSuites{,'),
+      (text) => text.replace('tls.versions, "tls.cipherSuites{', 'tls.versions, "tls.cipherSuites{,'),
       file,
-      /reads\[1\]: "tls\.cipherSuites\{,.*" is not a fact path/,
+      /reads\[2\]: "tls\.cipherSuites\{,.*" is not a fact path/,
     );
     await expectLoadError(
       (text) => text.replace("anyNotIn:\n", "anyNotIn: TLS_RSA_WITH_AES_128_GCM_SHA256\n          extra:\n"),
@@ -128,7 +127,7 @@ describe("loadProbes", () => {
     await expectLoadError(
       (text) => text.replace("no suite outside the {scan.benchmark}", "no suite outside {$anyNotIn}"),
       file,
-      /verdicts\[4\]\.evidence: \{\$anyNotIn\} needs an anyNotIn condition/,
+      /verdicts\[6\]\.evidence: \{\$anyNotIn\} needs an anyNotIn condition/,
     );
     await expectLoadError(
       (text) => text.replace('evidence: "no TLS to judge: {error.code}"', 'evidence: "no TLS: {eror.code}"'),
