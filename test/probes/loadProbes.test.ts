@@ -55,12 +55,12 @@ describe("loadProbes", () => {
     await expectLoadError(
       (text) => text.replace("fact: speaksTls", "fact: speaksTsl"),
       "kubelet-https.yaml",
-      /verdicts\[0\]\.when\.fact: unknown fact "speaksTsl"/,
+      /verdicts\[0\]\.when\.all\[0\]\.fact: unknown fact "speaksTsl"/,
     );
     await expectLoadError(
       (text) => text.replace("{ fact: plainHttp, is: true }", "{ fact: plainHttp, equals: true }"),
       "kubelet-https.yaml",
-      /verdicts\[1\]\.when\.equals: unknown operator/,
+      /verdicts\[2\]\.when\.equals: unknown operator/,
     );
     await expectLoadError(
       (text) => text.replace('  cis-1.6: ["1.2.4"]\n', ""),
@@ -149,9 +149,12 @@ describe("loadProbes", () => {
     );
     await expectLoadError(
       (text) =>
-        text.replace("  - status: ERROR\n", "  - status: ERROR\n    when: { fact: reachable, is: true }\n"),
+        text.replace(
+          '  - status: ERROR\n    evidence: "could not tell',
+          '  - status: ERROR\n    when: { fact: reachable, is: true }\n    evidence: "could not tell',
+        ),
       "kubelet-https.yaml",
-      /verdicts\[3\]: the last verdict must have no `when`/,
+      /verdicts\[6\]: the last verdict must have no `when`/,
     );
   });
 });
