@@ -43,15 +43,13 @@ async function scanKubelet(host: string, port: number, extra: string[] = []) {
     host,
     "--kubelet-ports",
     String(port),
-    "--readonly-ports",
-    "",
-    "--apiserver-ports",
-    "",
-    ...labScanArgs(lab, 1000),
+    "--roles",
+    "kubelet",
+    ...labScanArgs(lab),
     ...extra,
   ]);
   const result = JSON.parse(run.stdout) as ScanResult;
-  const endpoint = result.endpoints[0] as EndpointResult;
+  const endpoint = result.endpoints.find((candidate) => candidate.port === port) as EndpointResult;
   const status = (id: string) => endpoint.checks.find((check) => check.id === id)?.status;
   return { run, result, endpoint, status };
 }
