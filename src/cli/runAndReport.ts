@@ -1,9 +1,9 @@
-import { writeFile } from "node:fs/promises";
 import { correlate, readKubeBenchFile } from "../correlate/index.js";
 import { runScan, type ScanOptions } from "../pipeline/index.js";
 import { loadProbes } from "../probes/index.js";
 import { formatJsonlLine, formatJsonlSummary, type ScanResult } from "../report/index.js";
-import { openSink } from "./output.js";
+import { UsageError } from "./exitCodes.js";
+import { openSink, openSinks, type ReportSink } from "./output.js";
 import { progressReporter } from "./progress.js";
 import { type ExtraOutputFormat, type ReportFormat, renderReport } from "./reportFormats.js";
 
@@ -26,8 +26,24 @@ export async function runAndReport(
 ): Promise<ScanResult> {
   // Read and check kube-bench's file before the scan: a bad file should cost nothing on the network.
   const flagVerdicts = plan.kubeBenchFile ? await readKubeBenchFile(plan.kubeBenchFile) : null;
+  // Every report file is opened before the scan (a bad path costs no connection), as a temporary file
+  // beside it that replaces the previous report only when complete.
+  const paths = [plan.outputPath, ...plan.extraOutputs.map(({ path }) => path)].filter(
+    (path): path is string => path !== undefined && path !== "-",
+  );
+  const repeated = paths.find((path, index) => paths.indexOf(path) !== index);
+  if (repeated !== undefined)
+    throw new UsageError(`${repeated} is named by two report flags: each report needs its own file`);
   const sink = await openSink(plan.outputPath);
+  let extraSinks: ReportSink[];
+  try {
+    extraSinks = await openSinks(plan.extraOutputs.map(({ path }) => path));
+  } catch (error) {
+    await sink.abort();
+    throw error;
+  }
   const progress = progressReporter(plan.progress);
+  let complete = false;
   try {
     const scanned = await runScan({
       ...options,
@@ -47,12 +63,18 @@ export async function runAndReport(
     if (plan.format === "jsonl") await sink.write(formatJsonlSummary(result));
     else await sink.write(renderReport(plan.format, result, render));
     await Promise.all(
-      plan.extraOutputs.map(({ format, path }) =>
-        writeFile(path, renderReport(format, result, { isTTY: false, showClosed: plan.showClosed })),
+      plan.extraOutputs.map(({ format }, index) =>
+        extraSinks[index]?.write(renderReport(format, result, { isTTY: false, showClosed: plan.showClosed })),
       ),
     );
+    complete = true;
     return result;
   } finally {
-    await sink.close();
+    const sinks = [sink, ...extraSinks];
+    if (complete) {
+      const closed = await Promise.allSettled(sinks.map((each) => each.close()));
+      const failed = closed.find((outcome) => outcome.status === "rejected");
+      if (failed) throw failed.reason;
+    } else await Promise.all(sinks.map((each) => each.abort()));
   }
 }

@@ -7,7 +7,7 @@ import {
   gatherEndpointFacts,
   REQUESTS_IN_FLIGHT_PER_ENDPOINT,
 } from "../facts/index.js";
-import { prepareScanIdentities } from "../identity/index.js";
+import { checkClientPairFiles, prepareScanIdentities } from "../identity/index.js";
 import { type ClusterAccess, serverVerificationOf } from "../kubeconfig/index.js";
 import {
   type CheckResult,
@@ -69,6 +69,8 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     );
   }
   const anchors = await loadTrustBundles(options.trust);
+  // Operator input is checked before anything is dialled (the kubeconfig's API server included).
+  await checkClientPairFiles(options.identity?.clientCertFile, options.identity?.clientKeyFile);
   const clusterAnchors = anchors.cluster;
   const anchorsFor = (role: Role): X509Certificate[] => anchorsForRole(anchors, role);
   const scope = scopeGuard(options.scope ?? []);
