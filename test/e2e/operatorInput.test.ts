@@ -104,7 +104,7 @@ describe("operator input checked before anything is dialled", () => {
     expect(sameFile.code).toBe(2);
     expect(sameFile.stderr).toMatch(/named by two report flags/);
     expect(connections.length).toBe(before);
-  });
+  }, 240_000);
 
   it("a killed scan leaves the previous report whole; a finished one replaces it and leaves no temporary file", async () => {
     const report = join(directory, "report.json");
