@@ -43,7 +43,8 @@ export async function runAndReport(
     throw error;
   }
   const progress = progressReporter(plan.progress);
-  let complete = false;
+  const sinks = [sink, ...extraSinks];
+  let result: ScanResult;
   try {
     const scanned = await runScan({
       ...options,
@@ -53,7 +54,7 @@ export async function runAndReport(
       },
     });
     progress.finish();
-    const result: ScanResult = flagVerdicts
+    result = flagVerdicts
       ? {
           ...scanned,
           correlation: correlate(scanned, flagVerdicts, (await loadProbes(options.probesDirectory)).probes),
@@ -67,14 +68,13 @@ export async function runAndReport(
         extraSinks[index]?.write(renderReport(format, result, { isTTY: false, showClosed: plan.showClosed })),
       ),
     );
-    complete = true;
-    return result;
-  } finally {
-    const sinks = [sink, ...extraSinks];
-    if (complete) {
-      const closed = await Promise.allSettled(sinks.map((each) => each.close()));
-      const failed = closed.find((outcome) => outcome.status === "rejected");
-      if (failed) throw failed.reason;
-    } else await Promise.all(sinks.map((each) => each.abort()));
+  } catch (error) {
+    // No report is replaced by a partial one: the previous files stay as they were.
+    await Promise.all(sinks.map((each) => each.abort()));
+    throw error;
   }
+  const closed = await Promise.allSettled(sinks.map((each) => each.close()));
+  const failed = closed.find((outcome) => outcome.status === "rejected");
+  if (failed) throw failed.reason;
+  return result;
 }
