@@ -5,6 +5,7 @@ import { rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
+import { writeToStdout } from "./readerGone.js";
 
 /**
  * Where a report goes: stdout, or a file. A file report is written to a temporary file beside it and
@@ -28,7 +29,7 @@ export interface ReportSink {
 export async function openSink(path: string | undefined): Promise<ReportSink> {
   if (path === undefined || path === "-") {
     return {
-      write: (text) => writeWithBackpressure(process.stdout, text),
+      write: writeToStdout,
       close: async () => {},
       abort: async () => {},
       isTTY: process.stdout.isTTY === true,

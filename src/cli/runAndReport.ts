@@ -1,7 +1,7 @@
 import { correlate, readKubeBenchFile } from "../correlate/index.js";
 import { runScan, type ScanOptions } from "../pipeline/index.js";
 import { loadProbes } from "../probes/index.js";
-import { formatJsonlLine, formatJsonlSummary, type ScanResult } from "../report/index.js";
+import { formatJsonlLine, formatJsonlSummary, jsonChunks, type ScanResult } from "../report/index.js";
 import { UsageError } from "./exitCodes.js";
 import { openSink, openSinks, type ReportSink } from "./output.js";
 import { progressReporter } from "./progress.js";
@@ -19,7 +19,10 @@ export interface ReportPlan {
   progress: { progress: boolean; quiet: boolean; total: bigint | null };
 }
 
-/** Runs one scan and writes its reports; jsonl streams while the scan runs, the rest at the end. */
+/**
+ * Runs one scan and writes its reports; jsonl streams while the scan runs, the rest at the end. JSON is
+ * written piece by piece. Invalid target lines and caps the scan applied go to stderr as they happen.
+ */
 export async function runAndReport(
   options: Omit<ScanOptions, "onEndpoint">,
   plan: ReportPlan,
@@ -45,12 +48,24 @@ export async function runAndReport(
   const progress = progressReporter(plan.progress);
   const sinks = [sink, ...extraSinks];
   let result: ScanResult;
+  const warn = (line: string) => {
+    if (!plan.progress.quiet) progress.interrupt(() => process.stderr.write(`kubetls: ${line}\n`));
+  };
   try {
     const scanned = await runScan({
       ...options,
       onEndpoint: async (endpoint) => {
         progress.onEndpoint(endpoint);
         if (plan.format === "jsonl") await sink.write(formatJsonlLine(endpoint));
+      },
+      onSettled: (state) => progress.onSettled(state),
+      onInvalidTarget: (invalid) => {
+        options.onInvalidTarget?.(invalid);
+        warn(`skipping ${invalid.source}: ${invalid.input}: ${invalid.reason}`);
+      },
+      onNotice: (notice) => {
+        options.onNotice?.(notice);
+        warn(notice);
       },
     });
     progress.finish();
@@ -62,6 +77,7 @@ export async function runAndReport(
       : scanned;
     const render = { isTTY: sink.isTTY, showClosed: plan.showClosed };
     if (plan.format === "jsonl") await sink.write(formatJsonlSummary(result));
+    else if (plan.format === "json") for (const chunk of jsonChunks(result)) await sink.write(chunk);
     else await sink.write(renderReport(plan.format, result, render));
     await Promise.all(
       plan.extraOutputs.map(({ format }, index) =>
@@ -69,6 +85,7 @@ export async function runAndReport(
       ),
     );
   } catch (error) {
+    progress.finish();
     // No report is replaced by a partial one: the previous files stay as they were.
     await Promise.all(sinks.map((each) => each.abort()));
     throw error;

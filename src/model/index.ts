@@ -11,3 +11,5 @@ export type {
   TlsSession,
 } from "./endpointResult.js";
 export { type NetError, type NetErrorCode, netError, neverConnected } from "./netError.js";
+export { PORT_STATES, type PortState, stateOfFailedConnect } from "./portState.js";
+export type { UnopenedGroup } from "./unopenedEndpoints.js";

@@ -1,5 +1,5 @@
 import type { Correlation } from "../correlate/index.js";
-import type { CheckStatus, EndpointResult } from "../model/index.js";
+import type { CheckStatus, EndpointResult, PortState, UnopenedGroup } from "../model/index.js";
 
 /** A target expression that could not be turned into endpoints, and where it came from. */
 export interface InvalidTarget {
@@ -10,7 +10,11 @@ export interface InvalidTarget {
 }
 
 export interface ScanSummary {
+  /** Every endpoint the scan took up: those listed in `endpoints` and those counted in `unopened`. */
   endpoints: number;
+  /** Endpoints per port state; they add up to `endpoints`. */
+  states: Record<PortState, number>;
+  /** The same as `states.open`: kept for consumers of older reports. */
   reachable: number;
   /** Every status is present, zero included, so consumers never have to default a missing key. */
   findings: Record<CheckStatus, number>;
@@ -26,7 +30,10 @@ export interface ScanResult {
   benchmark: string;
   targets: { expressions: string[]; invalid: InvalidTarget[] };
   summary: ScanSummary;
+  /** Open endpoints, and the closed or filtered ones judged because a component of their host answered. */
   endpoints: EndpointResult[];
+  /** Every other endpoint that never opened: counts and hosts per state, port, role and error code. */
+  unopened: UnopenedGroup[];
   /** With --flags: kube-bench's verdicts joined to the wire's, per control; contradictions first. */
   correlation?: Correlation;
 }
@@ -35,12 +42,21 @@ function emptyFindings(): Record<CheckStatus, number> {
   return { PASS: 0, FAIL: 0, WARN: 0, INFO: 0, SKIP: 0, ERROR: 0 };
 }
 
-export function summarize(endpoints: readonly EndpointResult[]): ScanSummary {
+function emptyStates(): Record<PortState, number> {
+  return { open: 0, closed: 0, filtered: 0, unscanned: 0 };
+}
+
+export function summarize(
+  endpoints: readonly EndpointResult[],
+  unopened: readonly UnopenedGroup[] = [],
+): ScanSummary {
   const findings = emptyFindings();
-  let reachable = 0;
+  const states = emptyStates();
   for (const endpoint of endpoints) {
-    if (endpoint.reachable) reachable++;
+    states[endpoint.state]++;
     for (const check of endpoint.checks) findings[check.status]++;
   }
-  return { endpoints: endpoints.length, reachable, findings };
+  for (const group of unopened) states[group.state] += group.count;
+  const total = states.open + states.closed + states.filtered + states.unscanned;
+  return { endpoints: total, states, reachable: states.open, findings };
 }

@@ -20,6 +20,7 @@ function kubelet(overrides: Partial<EndpointFacts> = {}): EndpointFacts {
     host: "127.0.0.2",
     port: 10250,
     role: "kubelet",
+    state: "open",
     reachable: true,
     error: null,
     speaksTls: true,
