@@ -22,8 +22,13 @@ export function registerDemoCommand(program: Command): void {
         await runAndReport(
           {
             targets: createTargetPlan({ targets: [lab.targetRange] }),
-            trust: { caFiles: [lab.caFile], kubeletCaFiles: [] },
-            identity: { clientCertFile: lab.clientCertFile, clientKeyFile: lab.clientKeyFile },
+            trust: { caFiles: [lab.caFile], kubeletCaFiles: [], etcdCaFiles: [lab.etcdCaFile] },
+            identity: {
+              clientCertFile: lab.clientCertFile,
+              clientKeyFile: lab.clientKeyFile,
+              etcdClientCertFile: lab.etcdClientCertFile,
+              etcdClientKeyFile: lab.etcdClientKeyFile,
+            },
             pacing: { concurrency: 32, connectionsPerSecond: null, timeoutMs: 1500 },
             benchmark: flags.benchmark,
           },

@@ -20,7 +20,7 @@ export function registerLabCommand(program: Command): void {
         [
           "",
           "Scan it:",
-          `  kubetls scan ${lab.targetRange} --ca-file ${lab.caFile} --client-cert ${lab.clientCertFile} --client-key ${lab.clientKeyFile}`,
+          `  kubetls scan ${lab.targetRange} --ca-file ${lab.caFile} --client-cert ${lab.clientCertFile} --client-key ${lab.clientKeyFile} --etcd-ca-file ${lab.etcdCaFile} --etcd-client-cert ${lab.etcdClientCertFile} --etcd-client-key ${lab.etcdClientKeyFile}`,
           `  kubetls scan --kubeconfig ${lab.kubeconfigFile} --ca-file ${lab.caFile} --scope ${lab.targetRange}`,
           "Ctrl-C stops the lab.",
           "",

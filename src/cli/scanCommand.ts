@@ -71,8 +71,13 @@ async function scanPlan(
   const result = await runAndReport(
     {
       targets: plan,
-      trust: { caFiles: flags.caFile, kubeletCaFiles: flags.kubeletCaFile },
-      identity: { clientCertFile: flags.clientCert, clientKeyFile: flags.clientKey },
+      trust: { caFiles: flags.caFile, kubeletCaFiles: flags.kubeletCaFile, etcdCaFiles: flags.etcdCaFile },
+      identity: {
+        clientCertFile: flags.clientCert,
+        clientKeyFile: flags.clientKey,
+        etcdClientCertFile: flags.etcdClientCert,
+        etcdClientKeyFile: flags.etcdClientKey,
+      },
       cluster:
         flags.kubeconfig === undefined
           ? undefined

@@ -22,6 +22,9 @@ interface ScanFlagsBesidesRolePorts {
   roles: string;
   caFile: string[];
   kubeletCaFile: string[];
+  etcdCaFile: string[];
+  etcdClientCert?: string;
+  etcdClientKey?: string;
   clientCert?: string;
   clientKey?: string;
   kubeconfig?: string;
@@ -91,6 +94,17 @@ export function addScanFlags(command: Command): Command {
       "client certificate kubelets should accept (the API server's kubelet-client pair)",
     )
     .option("--client-key <file>", "private key of --client-cert")
+    .option(
+      `${TRUST_BUNDLES.etcd.flag} <file>`,
+      "CA bundle etcd's serving chains must validate against (kubeadm: /etc/kubernetes/pki/etcd/ca.crt)",
+      collect,
+      [],
+    )
+    .option(
+      "--etcd-client-cert <file>",
+      "client certificate etcd should accept (the API server's --etcd-certfile)",
+    )
+    .option("--etcd-client-key <file>", "private key of --etcd-client-cert")
     .option(
       "--kubeconfig <file>",
       "kubeconfig: its API server is scanned, its nodes too when no targets are given",

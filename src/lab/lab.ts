@@ -36,6 +36,10 @@ export interface Lab {
   /** The API server's kubelet-client pair (what kubelets accept), for --client-cert/--client-key. */
   clientCertFile: string;
   clientKeyFile: string;
+  /** The etcd CA and the API server's etcd client pair, for --etcd-ca-file and --etcd-client-cert/--etcd-client-key. */
+  etcdCaFile: string;
+  etcdClientCertFile: string;
+  etcdClientKeyFile: string;
   /** A kubeconfig for the lab's good API server with an admin client certificate. */
   kubeconfigFile: string;
   stop(): Promise<void>;
@@ -98,6 +102,12 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   await writeFile(caFile, pki.clusterCa.certPem);
   await writeFile(clientCertFile, pki.apiserverKubeletClient.certPem);
   await writeFile(clientKeyFile, pki.apiserverKubeletClient.keyPem, { mode: 0o600 });
+  const etcdCaFile = join(directory, "etcd-ca.crt");
+  const etcdClientCertFile = join(directory, "apiserver-etcd-client.crt");
+  const etcdClientKeyFile = join(directory, "apiserver-etcd-client.key");
+  await writeFile(etcdCaFile, pki.etcdCa.certPem);
+  await writeFile(etcdClientCertFile, pki.apiserverEtcdClient.certPem);
+  await writeFile(etcdClientKeyFile, pki.apiserverEtcdClient.keyPem, { mode: 0o600 });
 
   try {
     const inRange = (postures: readonly Posture[]) => {
@@ -149,6 +159,9 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     caFile,
     clientCertFile,
     clientKeyFile,
+    etcdCaFile,
+    etcdClientCertFile,
+    etcdClientKeyFile,
     kubeconfigFile,
     pki,
     postures: instances,

@@ -113,6 +113,8 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   const identities = await prepareScanIdentities({
     clientCertFile: options.identity?.clientCertFile,
     clientKeyFile: options.identity?.clientKeyFile,
+    etcdClientCertFile: options.identity?.etcdClientCertFile,
+    etcdClientKeyFile: options.identity?.etcdClientKeyFile,
     kubeconfig: cluster
       ? {
           server: cluster.access.server,

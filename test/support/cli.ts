@@ -48,7 +48,14 @@ export function uniqueLabNetwork(): string {
  * reported as unknown (ERROR), so a tight deadline would turn load into verdicts.
  */
 export function labScanArgs(
-  lab: { caFile: string; clientCertFile: string; clientKeyFile: string },
+  lab: {
+    caFile: string;
+    clientCertFile: string;
+    clientKeyFile: string;
+    etcdCaFile: string;
+    etcdClientCertFile: string;
+    etcdClientKeyFile: string;
+  },
   timeoutMs = 4000,
 ): string[] {
   return [
@@ -58,6 +65,12 @@ export function labScanArgs(
     lab.clientCertFile,
     "--client-key",
     lab.clientKeyFile,
+    "--etcd-ca-file",
+    lab.etcdCaFile,
+    "--etcd-client-cert",
+    lab.etcdClientCertFile,
+    "--etcd-client-key",
+    lab.etcdClientKeyFile,
     "--format",
     "json",
     "--timeout",
