@@ -1,6 +1,5 @@
 import { relative } from "node:path";
 import type { Command } from "commander";
-import { LabPkiExistsError, LabPkiOptionsError, writeLabPki } from "../certs/index.js";
 import { UsageError } from "./exitCodes.js";
 
 interface CertsFlags {
@@ -41,6 +40,8 @@ export function registerCertsCommand(program: Command): void {
     )
     .option("--force", "replace the files of an existing PKI in the directory")
     .action(async (flags: CertsFlags) => {
+      // Loaded when the command runs: minting needs node-forge, which `kubetls --help` must not load.
+      const { LabPkiExistsError, LabPkiOptionsError, writeLabPki } = await import("../certs/index.js");
       let written: string[];
       try {
         written = await writeLabPki(flags.out, {

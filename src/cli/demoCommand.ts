@@ -1,10 +1,7 @@
 import type { Command } from "commander";
-import { startLab } from "../lab/index.js";
-import { createTargetPlan } from "../targets/index.js";
 import { EXIT } from "./exitCodes.js";
 import { describeLab } from "./labCommand.js";
 import { parseReportFormat } from "./reportFormats.js";
-import { runAndReport } from "./runAndReport.js";
 
 /** The lab, a real scan of its whole range with the default ports, the report; then everything stops. */
 export function registerDemoCommand(program: Command): void {
@@ -16,6 +13,12 @@ export function registerDemoCommand(program: Command): void {
     .option("--benchmark <id>", "CIS benchmark numbering for control ids")
     .action(async (flags: { format: string; output?: string; benchmark?: string }) => {
       const format = parseReportFormat(flags.format);
+      // Loaded when the demo runs, so that `kubetls --help` stays quick.
+      const [{ startLab }, { createTargetPlan }, { runAndReport }] = await Promise.all([
+        import("../lab/index.js"),
+        import("../targets/index.js"),
+        import("./runAndReport.js"),
+      ]);
       const lab = await startLab();
       try {
         if (format === "table") process.stdout.write(`${describeLab(lab)}\n`);

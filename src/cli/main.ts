@@ -1,11 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
-import { BenchmarkMismatchError, KubeBenchFileError } from "../correlate/index.js";
-import { IdentityFileError } from "../identity/index.js";
-import { KubeconfigError } from "../kubeconfig/index.js";
-import { toolVersion, UnknownBenchmarkError } from "../pipeline/index.js";
-import { TargetError } from "../targets/index.js";
-import { CaBundleError } from "../x509/index.js";
+// Straight to the file, not pipeline/index.js: that would load the whole scanner, and `--version` and
+// `--help` must start in a few times a bare `node` (bench/startup.ts). Commands load their work when run.
+import { toolVersion } from "../pipeline/toolVersion.js";
 import { registerCertsCommand } from "./certsCommand.js";
 import { registerDemoCommand } from "./demoCommand.js";
 import { EXIT, UsageError } from "./exitCodes.js";
@@ -28,15 +25,15 @@ registerCertsCommand(program);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  process.exitCode = exitCodeFor(error);
+  process.exitCode = await exitCodeFor(error);
 }
 
-function exitCodeFor(error: unknown): number {
+async function exitCodeFor(error: unknown): Promise<number> {
   if (error instanceof CommanderError) {
     // --help and --version end through here too, with exit code 0.
     return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
-  if (isUsageError(error)) {
+  if (error instanceof Error && (await isUsageError(error))) {
     process.stderr.write(`kubetls: ${error.message}\n`);
     return EXIT.usage;
   }
@@ -44,16 +41,27 @@ function exitCodeFor(error: unknown): number {
   return EXIT.scanFailed;
 }
 
-/** Errors in what the operator gave (flags, files, names): exit 2, the message says which input. */
-function isUsageError(error: unknown): error is Error {
+/**
+ * Errors in what the operator gave (flags, files, names): exit 2, the message says which input. The
+ * classes are loaded only once something failed, so that a start-up that succeeds never pays for them.
+ */
+async function isUsageError(error: Error): Promise<boolean> {
+  const [correlate, identity, kubeconfig, pipeline, targets, x509] = await Promise.all([
+    import("../correlate/index.js"),
+    import("../identity/index.js"),
+    import("../kubeconfig/index.js"),
+    import("../pipeline/index.js"),
+    import("../targets/index.js"),
+    import("../x509/index.js"),
+  ]);
   return [
     UsageError,
-    TargetError,
-    CaBundleError,
-    IdentityFileError,
-    KubeconfigError,
-    KubeBenchFileError,
-    BenchmarkMismatchError,
-    UnknownBenchmarkError,
+    targets.TargetError,
+    x509.CaBundleError,
+    identity.IdentityFileError,
+    kubeconfig.KubeconfigError,
+    correlate.KubeBenchFileError,
+    correlate.BenchmarkMismatchError,
+    pipeline.UnknownBenchmarkError,
   ].some((kind) => error instanceof kind);
 }

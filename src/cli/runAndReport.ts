@@ -1,7 +1,14 @@
 import { correlate, readKubeBenchFile } from "../correlate/index.js";
 import { runScan, type ScanOptions } from "../pipeline/index.js";
 import { loadProbes } from "../probes/index.js";
-import { formatJsonlLine, formatJsonlSummary, jsonChunks, type ScanResult } from "../report/index.js";
+import {
+  formatJsonlLine,
+  formatJsonlSummary,
+  isOpenRecord,
+  jsonChunks,
+  openEndpointsOnly,
+  type ScanResult,
+} from "../report/index.js";
 import { UsageError } from "./exitCodes.js";
 import { openSink, openSinks, type ReportSink } from "./output.js";
 import { progressReporter } from "./progress.js";
@@ -14,6 +21,8 @@ export interface ReportPlan {
   /** --output-<format> FILE: more reports of the same scan. */
   extraOutputs: { format: ExtraOutputFormat; path: string }[];
   showClosed: boolean;
+  /** --open-only: list open endpoints only; never-opened ones as counts without host lists. */
+  openOnly?: boolean;
   /** --flags: kube-bench's JSON, to join per control. */
   kubeBenchFile?: string;
   progress: { progress: boolean; quiet: boolean; total: bigint | null };
@@ -47,7 +56,7 @@ export async function runAndReport(
   }
   const progress = progressReporter(plan.progress);
   const sinks = [sink, ...extraSinks];
-  let result: ScanResult;
+  let correlated: ScanResult;
   const warn = (line: string) => {
     if (!plan.progress.quiet) progress.interrupt(() => process.stderr.write(`kubetls: ${line}\n`));
   };
@@ -56,7 +65,8 @@ export async function runAndReport(
       ...options,
       onEndpoint: async (endpoint) => {
         progress.onEndpoint(endpoint);
-        if (plan.format === "jsonl") await sink.write(formatJsonlLine(endpoint));
+        if (plan.format === "jsonl" && (!plan.openOnly || isOpenRecord(endpoint)))
+          await sink.write(formatJsonlLine(endpoint));
       },
       onSettled: (state) => progress.onSettled(state),
       onInvalidTarget: (invalid) => {
@@ -69,12 +79,14 @@ export async function runAndReport(
       },
     });
     progress.finish();
-    result = flagVerdicts
+    correlated = flagVerdicts
       ? {
           ...scanned,
           correlation: correlate(scanned, flagVerdicts, (await loadProbes(options.probesDirectory)).probes),
         }
       : scanned;
+    // What is written; the exit code is still decided on the whole scan.
+    const result = plan.openOnly ? openEndpointsOnly(correlated) : correlated;
     const render = { isTTY: sink.isTTY, showClosed: plan.showClosed };
     if (plan.format === "jsonl") await sink.write(formatJsonlSummary(result));
     else if (plan.format === "json") for (const chunk of jsonChunks(result)) await sink.write(chunk);
@@ -93,5 +105,5 @@ export async function runAndReport(
   const closed = await Promise.allSettled(sinks.map((each) => each.close()));
   const failed = closed.find((outcome) => outcome.status === "rejected");
   if (failed) throw failed.reason;
-  return result;
+  return correlated;
 }

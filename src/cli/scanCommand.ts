@@ -14,7 +14,7 @@ import { EXIT, UsageError } from "./exitCodes.js";
 import { hasFindingsAtOrAbove, parseFailOn } from "./failOn.js";
 import { isReaderGone, writeToStdout } from "./readerGone.js";
 import { parseReportFormat } from "./reportFormats.js";
-import { type ReportPlan, runAndReport } from "./runAndReport.js";
+import type { ReportPlan } from "./runAndReport.js";
 import { addScanFlags, parseTlsScan, rolePortsFrom, type ScanFlags } from "./scanFlags.js";
 
 export function registerScanCommand(program: Command): void {
@@ -34,8 +34,11 @@ export function registerScanCommand(program: Command): void {
 export async function scan(targets: string[], flags: ScanFlags): Promise<number> {
   const format = parseReportFormat(flags.format);
   const failOn = parseFailOn(flags.failOn);
-  if (targets.length === 0 && flags.targetsFile.length === 0 && flags.kubeconfig === undefined) {
-    throw new UsageError("no targets: give addresses, ranges or names, -f FILE, or --kubeconfig FILE");
+  const clusterAsked = asksForCluster(flags);
+  if (targets.length === 0 && flags.targetsFile.length === 0 && !clusterAsked) {
+    throw new UsageError(
+      "no targets: give addresses, ranges or names, -f FILE, or --kubeconfig [FILE] for a cluster",
+    );
   }
   validateTargets(targets, { allowLarge: flags.allowLarge === true });
   const plan = createTargetPlan({
@@ -68,6 +71,9 @@ async function scanPlan(
   format: ReturnType<typeof parseReportFormat>,
   failOn: ReturnType<typeof parseFailOn>,
 ): Promise<number> {
+  const clusterAsked = asksForCluster(flags);
+  // Loaded here, not at the top: `kubetls --help` must not load the scanner.
+  const { runAndReport } = await import("./runAndReport.js");
   const result = await runAndReport(
     {
       targets: plan,
@@ -78,17 +84,16 @@ async function scanPlan(
         etcdClientCertFile: flags.etcdClientCert,
         etcdClientKeyFile: flags.etcdClientKey,
       },
-      cluster:
-        flags.kubeconfig === undefined
-          ? undefined
-          : {
-              kubeconfigFile: flags.kubeconfig,
-              context: flags.context,
-              nodeAddressTypes: flags.nodeAddressTypes
-                .split(",")
-                .map((type) => type.trim())
-                .filter(Boolean),
-            },
+      cluster: !clusterAsked
+        ? undefined
+        : {
+            ...(typeof flags.kubeconfig === "string" ? { kubeconfigFile: flags.kubeconfig } : {}),
+            context: flags.context,
+            nodeAddressTypes: flags.nodeAddressTypes
+              .split(",")
+              .map((type) => type.trim())
+              .filter(Boolean),
+          },
       scope: flags.scope,
       tlsScan: parseTlsScan(flags.tlsScan),
       pacing: {
@@ -105,6 +110,7 @@ async function scanPlan(
       outputPath: flags.output,
       extraOutputs: extraOutputsOf(flags),
       showClosed: flags.showClosed === true,
+      openOnly: flags.openOnly === true,
       kubeBenchFile: flags.flags,
       progress: {
         progress: flags.progress === true,
@@ -158,4 +164,9 @@ function totalEndpoints(plan: TargetPlan): bigint | null {
     else total += (expression.last - expression.first + 1n) * portsPerAddress;
   }
   return plan.shard ? total / BigInt(plan.shard.count) : total;
+}
+
+/** The cluster is asked for by --kubeconfig (with or without a file) or by --context alone. */
+function asksForCluster(flags: ScanFlags): boolean {
+  return flags.kubeconfig !== undefined || flags.context !== undefined;
 }

@@ -27,7 +27,8 @@ interface ScanFlagsBesidesRolePorts {
   etcdClientKey?: string;
   clientCert?: string;
   clientKey?: string;
-  kubeconfig?: string;
+  /** A file, or `true` for `--kubeconfig` alone: $KUBECONFIG or ~/.kube/config, as kubectl finds it. */
+  kubeconfig?: string | true;
   context?: string;
   nodeAddressTypes: string;
   scope: string[];
@@ -54,6 +55,7 @@ interface ScanFlagsBesidesRolePorts {
   progress?: boolean;
   quiet?: boolean;
   showClosed?: boolean;
+  openOnly?: boolean;
 }
 
 export function addScanFlags(command: Command): Command {
@@ -106,10 +108,10 @@ export function addScanFlags(command: Command): Command {
     )
     .option("--etcd-client-key <file>", "private key of --etcd-client-cert")
     .option(
-      "--kubeconfig <file>",
-      "kubeconfig: its API server is scanned, its nodes too when no targets are given",
+      "--kubeconfig [file]",
+      "kubeconfig: its API server is scanned, its nodes too when no targets are given; without a file, $KUBECONFIG or ~/.kube/config",
     )
-    .option("--context <name>", "kubeconfig context (default: current-context)")
+    .option("--context <name>", "kubeconfig context (default: current-context); alone, implies --kubeconfig")
     .option(
       "--node-address-types <list>",
       "node address types to dial, in order of preference",
@@ -160,6 +162,10 @@ export function addScanFlags(command: Command): Command {
       "FAIL",
     )
     .option("--show-closed", "list refused endpoints in the table too")
+    .option(
+      "--open-only",
+      "reports list open endpoints only; never-opened ones stay counted, without host lists",
+    )
     .option(
       "--shard <i/n>",
       "scan only shard I of N (0-based; hosts split by a stable hash), e.g. $JOB_COMPLETION_INDEX/4",

@@ -3,6 +3,7 @@ import { isIP, type LookupFunction } from "node:net";
 import { type ScanIdentities, trustedIdentityFor } from "../identity/index.js";
 import {
   type AuthFacts,
+  type CertificateSummary,
   type Endpoint,
   type EndpointResult,
   type NetError,
@@ -13,7 +14,7 @@ import {
 import { captureTls, type TlsCapture, type TlsProtocolScan, type TlsScanMode } from "../net/index.js";
 import { DETECTION_PATHS, roleDefinition } from "../roles/index.js";
 import type { ConnectionGate } from "../scan/index.js";
-import { MalformedCertificateError, summarizeCertificate, validateChain } from "../x509/index.js";
+import { MalformedCertificateError, summarizeCertificate, validateChainYielding } from "../x509/index.js";
 import { detectRole, wellKnownRoleOf } from "./detectRole.js";
 import { gatherAuthFacts, type IdentityCredentials } from "./gatherAuthFacts.js";
 import { gatherProtocolFacts } from "./gatherProtocolFacts.js";
@@ -22,8 +23,11 @@ import { gatherProtocolFacts } from "./gatherProtocolFacts.js";
 export interface GatherContext {
   timeoutMs: number;
   gate: ConnectionGate;
-  /** Anchors for a role's serving chain: its definition's trust bundle (the cluster CA for a role not known yet). */
-  anchorsFor(role: Role): X509Certificate[];
+  /**
+   * Anchors for an endpoint's serving chain: its role's trust bundle, or the kubeconfig's CA for the
+   * kubeconfig's own API server when no --ca-file names a cluster CA.
+   */
+  anchorsFor(endpoint: Endpoint): X509Certificate[];
   identities: ScanIdentities;
   /** Resolver that refuses out-of-scope answers, when --scope is set. */
   lookup?: LookupFunction;
@@ -61,39 +65,49 @@ export async function gatherEndpointFacts(
     reachable: true,
     speaksTls: true,
     tls: { ...capture.session, ...protocolSummary(protocols) },
-    ...chainFacts(endpoint, capture.servedChainDer, context),
+    ...(await chainFacts(endpoint, capture.servedChainDer, context)),
   };
   let known: AuthFacts = {};
   if (endpoint.role === "unknown") {
     known = await gatherAuthFacts(endpoint, true, DETECTION_PATHS, { anonymous: null }, context);
     facts.role = detectRole(endpoint.port, true, known.anonymous ?? []);
     // The chain was judged against the cluster CA before the role was known; kubelets may have their own.
-    Object.assign(facts, chainFacts({ ...endpoint, role: facts.role }, capture.servedChainDer, context));
+    Object.assign(
+      facts,
+      await chainFacts({ ...endpoint, role: facts.role }, capture.servedChainDer, context),
+    );
   }
   facts.auth = await authFactsFor(endpoint, facts.role, true, context, known);
   return facts;
 }
 
-function chainFacts(
+/*
+ * Every certificate that can be read is kept; one that cannot is left out of `chain` and named by the
+ * validation (`malformed-certificate`), so one odd certificate never costs the session or the other facts.
+ * The validation yields to the event loop as it works: a hostile chain spends its own endpoint's time.
+ */
+async function chainFacts(
   endpoint: Endpoint,
   servedChainDer: Buffer[],
   context: GatherContext,
-): Pick<GatheredFacts, "chain" | "validation" | "error"> {
+): Promise<Pick<GatheredFacts, "chain" | "validation">> {
+  return {
+    chain: servedChainDer.flatMap((der) => readableSummary(der) ?? []),
+    validation: await validateChainYielding({
+      servedChainDer,
+      anchors: context.anchorsFor(endpoint),
+      host: endpoint.host,
+      now: context.now(),
+    }),
+  };
+}
+
+function readableSummary(der: Buffer): CertificateSummary | null {
   try {
-    return {
-      chain: servedChainDer.map((der) => summarizeCertificate(der)),
-      validation: validateChain({
-        servedChainDer,
-        anchors: context.anchorsFor(endpoint.role),
-        host: endpoint.host,
-        now: context.now(),
-      }),
-      error: null,
-    };
+    return summarizeCertificate(der);
   } catch (error) {
-    if (!(error instanceof MalformedCertificateError)) throw error;
-    // A hostile server can send bytes that are no certificate at all: keep the session, say what broke.
-    return { chain: [], validation: null, error: { code: "protocol-error", message: error.message } };
+    if (error instanceof MalformedCertificateError) return null;
+    throw error;
   }
 }
 
@@ -139,8 +153,10 @@ async function gatherWithoutSession(
     };
   }
   if (protocols?.servedChainDer && protocols.servedChainDer.length > 0) {
-    Object.assign(facts, chainFacts({ ...endpoint, role: facts.role }, protocols.servedChainDer, context));
-    facts.error = error;
+    Object.assign(
+      facts,
+      await chainFacts({ ...endpoint, role: facts.role }, protocols.servedChainDer, context),
+    );
   }
   facts.auth = await authFactsFor(endpoint, facts.role, true, context, {});
   return facts;

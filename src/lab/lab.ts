@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Role } from "../model/index.js";
 import type { LabNode } from "./apiserverEmulator.js";
+import { DEFAULT_LAB_NETWORK } from "./labNetwork.js";
 import { type LabPki, mintLabPki } from "./labPki.js";
 import type { ListenerExpectation, Posture } from "./posture.js";
 import { KUBELET_PORT, POSTURES } from "./postures.js";
@@ -52,7 +53,6 @@ export interface LabOptions {
   only?: string[];
 }
 
-export const DEFAULT_LAB_NETWORK = "127.10.0";
 const OUTSIDE_RANGE_OCTET = 250;
 
 function labKubeconfig(apiserverAddress: string, pki: LabPki): string {

@@ -63,6 +63,14 @@ export interface NodeProxyProbe {
   kubeletRejectsAnonymous: boolean | null;
 }
 
+/** A listed node the node proxy was not asked about, and the address and rule that kept it out. */
+export interface NodeLeftOut {
+  node: string;
+  /** The address --node-address-types chose for it; null when it reports none of those types. */
+  address: string | null;
+  reason: string;
+}
+
 /** The one flat record kubetls keeps per endpoint: every fact, then the verdicts over them. */
 export interface EndpointResult {
   host: string;
@@ -85,4 +93,8 @@ export interface EndpointResult {
   nodeProxy?: NodeProxyProbe[];
   /** Why the API server's node list could not be read with the credentials given, when it could not. */
   nodeListError?: NetError;
+  /** Listed nodes not asked about through the proxy because of --scope or their address (at most 100 named). */
+  nodeProxyLeftOut?: NodeLeftOut[];
+  /** Every bound the cluster phase reached for this API server (node list items, pages, bytes, time; nodes asked). */
+  clusterCuts?: string[];
 }

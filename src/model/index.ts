@@ -7,6 +7,7 @@ export type {
   ClientCertRequest,
   EndpointResult,
   Identity,
+  NodeLeftOut,
   NodeProxyProbe,
   TlsSession,
 } from "./endpointResult.js";

@@ -1,6 +1,6 @@
 import type { X509Certificate } from "node:crypto";
 import pLimit from "p-limit";
-import { gatherNodeProxyEvidence } from "../cluster/index.js";
+import { runClusterPhase } from "../cluster/index.js";
 import {
   blankFacts,
   type GatherContext,
@@ -16,7 +16,6 @@ import {
   type EndpointResult,
   endpointKey,
   neverConnected,
-  type Role,
 } from "../model/index.js";
 import { discoverPort } from "../net/index.js";
 import {
@@ -38,7 +37,7 @@ import {
 } from "../scan/index.js";
 import { type ScopeGuard, scopeGuard } from "../scope/index.js";
 import { streamEndpoints, type TargetItem } from "../targets/index.js";
-import { summarizeCertificate } from "../x509/index.js";
+import { parsePemBundle, summarizeCertificate } from "../x509/index.js";
 import { clientIdentityOf, discoverCluster } from "./clusterDiscovery.js";
 import { HostLedger, type UnopenedEndpoint } from "./hostLedger.js";
 import type { ScanOptions } from "./scanOptions.js";
@@ -98,7 +97,6 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   // Operator input is checked before anything is dialled (the kubeconfig's API server included).
   await checkClientPairFiles(options.identity?.clientCertFile, options.identity?.clientKeyFile);
   const clusterAnchors = anchors.cluster;
-  const anchorsFor = (role: Role): X509Certificate[] => anchorsForRole(anchors, role);
   const scope = scopeGuard(options.scope ?? []);
   const hasTargets = options.targets.targets.length > 0 || options.targets.targetFiles.length > 0;
   const cluster = options.cluster
@@ -109,6 +107,21 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
         scope,
       })
     : null;
+  // With no --ca-file, the kubeconfig's CA judges its own API server's chain: kubectl trusts it there.
+  const kubeconfigAnchors =
+    cluster && clusterAnchors.length === 0 && cluster.access.caPem !== null
+      ? parsePemBundle(
+          cluster.access.caPem,
+          `kubeconfig context ${JSON.stringify(cluster.access.contextName)}`,
+        )
+      : [];
+  const anchorsFor = (endpoint: Endpoint): X509Certificate[] => {
+    const server = cluster?.access.server;
+    const isKubeconfigServer = server?.host === endpoint.host && server.port === endpoint.port;
+    return isKubeconfigServer && kubeconfigAnchors.length > 0
+      ? kubeconfigAnchors
+      : anchorsForRole(anchors, endpoint.role);
+  };
   const kubeconfigIdentity = cluster ? (clientIdentityOf(cluster.access) ?? null) : null;
   const identities = await prepareScanIdentities({
     clientCertFile: options.identity?.clientCertFile,
@@ -143,6 +156,10 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
 
   const endpoints: EndpointResult[] = [];
   const invalid: InvalidTarget[] = [];
+  if (cluster?.invalid) {
+    invalid.push(cluster.invalid);
+    options.onInvalidTarget?.(cluster.invalid);
+  }
   const sharedChecks = new Map<string, CheckResult[]>();
   const verdicts = (facts: GatheredFacts): EndpointResult => {
     const evaluate = () => evaluateProbes(probes, { ...facts, scan: scanContext } satisfies EndpointFacts);
@@ -258,30 +275,31 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   );
   await emitJudgeable();
 
-  const kubelets = new Map(
-    endpoints
-      .filter((endpoint) => endpoint.role === "kubelet")
-      .map((endpoint) => [endpointKey(endpoint), endpoint]),
+  await runClusterPhase(
+    awaitingClusterPhase.flatMap((apiserver) => {
+      const access = accessFor(apiserver);
+      if (access === null) return [];
+      const listing =
+        cluster && access === cluster.access && cluster.listing !== null ? cluster.listing : undefined;
+      return [{ apiserver, access, listing }];
+    }),
+    {
+      timeoutMs: options.pacing.timeoutMs,
+      scope,
+      lookup: scope.lookup,
+      nodeAddressTypes: options.cluster?.nodeAddressTypes ?? ["InternalIP", "Hostname"],
+      kubelets: new Map(
+        endpoints
+          .filter((endpoint) => endpoint.role === "kubelet")
+          .map((endpoint) => [endpointKey(endpoint), endpoint]),
+      ),
+      concurrency: options.pacing.concurrency,
+    },
+    async (apiserver, clusterFacts) => {
+      const { checks: _stale, ...facts } = apiserver;
+      await emit(verdicts({ ...facts, ...clusterFacts }));
+    },
   );
-  for (const apiserver of awaitingClusterPhase) {
-    const access = accessFor(apiserver);
-    const { checks: _stale, ...facts } = apiserver;
-    const evidence = access
-      ? await gatherNodeProxyEvidence(access, {
-          timeoutMs: options.pacing.timeoutMs,
-          scope,
-          lookup: scope.lookup,
-          nodeAddressTypes: options.cluster?.nodeAddressTypes ?? ["InternalIP", "Hostname"],
-          kubelets,
-        })
-      : { probes: [], listingError: null };
-    const result = verdicts({
-      ...facts,
-      nodeProxy: evidence.probes,
-      ...(evidence.listingError ? { nodeListError: evidence.listingError } : {}),
-    });
-    await emit(result);
-  }
 
   const unopened = ledger.groups();
   return {

@@ -34,7 +34,8 @@ export interface ScanOptions {
   };
   /** --kubeconfig: the cluster's API server joins the targets; its nodes too when no targets were given. */
   cluster?: {
-    kubeconfigFile: string;
+    /** Omitted: $KUBECONFIG's files merged as kubectl merges them, or ~/.kube/config. */
+    kubeconfigFile?: string;
     context?: string;
     /** Which node address to dial, in order of preference (like --kubelet-preferred-address-types). */
     nodeAddressTypes: string[];

@@ -34,5 +34,7 @@ export const FACT_ROOTS: ReadonlySet<string> = new Set([
   "auth",
   "nodeProxy",
   "nodeListError",
+  "nodeProxyLeftOut",
+  "clusterCuts",
   "scan",
 ]);

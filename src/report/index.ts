@@ -14,6 +14,7 @@ export {
   type KubeBenchTotals,
 } from "./kubeBench.js";
 export { MergeError, mergeResults } from "./mergeResults.js";
+export { isOpenRecord, openEndpointsOnly } from "./openOnly.js";
 export { compareEndpoints, sortEndpoints } from "./order.js";
 export { formatSarif } from "./sarif.js";
 export { type InvalidTarget, type ScanResult, type ScanSummary, summarize } from "./scanResult.js";

@@ -1,6 +1,5 @@
 import type { X509Certificate } from "node:crypto";
 import type { Role } from "../model/index.js";
-import { loadCaBundle } from "../x509/index.js";
 import { roleDefinition, type TrustBundle } from "./roleDefinitions.js";
 
 /**
@@ -28,6 +27,8 @@ export type AnchorsByBundle = Readonly<Record<TrustBundle, X509Certificate[]>>;
 
 /** Reads every bundle's files once; a bundle with no files takes its fallback's anchors. */
 export async function loadTrustBundles(files: TrustBundleFiles): Promise<AnchorsByBundle> {
+  // Loaded on use: the CLI's flag definitions read this module, and `kubetls --help` must not load x509.
+  const { loadCaBundle } = await import("../x509/index.js");
   const loaded = new Map<TrustBundle, X509Certificate[]>();
   for (const [bundle, definition] of Object.entries(TRUST_BUNDLES) as [
     TrustBundle,
