@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
+import { configContradictions } from "../correlate/index.js";
 import { MergeError, mergeResults, type ScanResult } from "../report/index.js";
 import { EXIT, UsageError } from "./exitCodes.js";
 import { hasFindingsAtOrAbove, parseFailOn } from "./failOn.js";
@@ -28,6 +29,8 @@ export function registerMergeCommand(program: Command): void {
       let merged: ScanResult;
       try {
         merged = mergeResults(results);
+        // A node's config and wire checks may come from different shards: judge the pairs on the whole.
+        merged.configContradictions = configContradictions(merged.endpoints);
       } catch (error) {
         if (error instanceof MergeError) throw new UsageError(error.message);
         throw error;

@@ -1,4 +1,5 @@
 import {
+  formatConfigContradictionTable,
   formatCorrelationTable,
   formatHtml,
   formatJson,
@@ -39,6 +40,7 @@ export function renderReport(
     case "table":
       return (
         (result.correlation ? formatCorrelationTable(result.correlation) : "") +
+        formatConfigContradictionTable(result.configContradictions) +
         formatTable(result, {
           color: shouldUseColor({ isTTY: options.isTTY }, process.env),
           showClosed: options.showClosed,

@@ -93,6 +93,7 @@ async function scanPlan(
               .split(",")
               .map((type) => type.trim())
               .filter(Boolean),
+            maxNodes: flags.maxNodes,
           },
       scope: flags.scope,
       tlsScan: parseTlsScan(flags.tlsScan),

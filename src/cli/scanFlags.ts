@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { DEFAULT_MAX_NODES } from "../model/index.js";
 import {
   mapRoles,
   ROLE_DEFINITIONS,
@@ -31,6 +32,7 @@ interface ScanFlagsBesidesRolePorts {
   kubeconfig?: string | true;
   context?: string;
   nodeAddressTypes: string;
+  maxNodes: number;
   scope: string[];
   concurrency: number;
   rate?: number;
@@ -116,6 +118,12 @@ export function addScanFlags(command: Command): Command {
       "--node-address-types <list>",
       "node address types to dial, in order of preference",
       "InternalIP,Hostname",
+    )
+    .option(
+      "--max-nodes <n>",
+      "with --kubeconfig: nodes whose kubelet configuration is read through the API server's node proxy (every node of a supported cluster by default)",
+      positiveInteger("--max-nodes"),
+      DEFAULT_MAX_NODES,
     )
     .option(
       "--scope <list>",

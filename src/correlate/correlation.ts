@@ -1,4 +1,4 @@
-import type { CheckStatus } from "../model/index.js";
+import type { CheckSource, CheckStatus } from "../model/index.js";
 import type { FlagStatus } from "./flagVerdict.js";
 
 /**
@@ -35,4 +35,6 @@ export interface ProbeControls {
   title?: string;
   /** Benchmark id -> control ids. */
   controls: Readonly<Record<string, readonly string[]>>;
+  /** `config` probes judge configuration, as kube-bench does: they are not the wire side. */
+  checkSource?: CheckSource;
 }

@@ -1,6 +1,7 @@
 import type { X509Certificate } from "node:crypto";
 import { isIP, type LookupFunction } from "node:net";
 import { type ScanIdentities, trustedIdentityFor } from "../identity/index.js";
+import { gatherKubeletConfig } from "../kubeletconfig/index.js";
 import {
   type AuthFacts,
   type CertificateSummary,
@@ -78,7 +79,25 @@ export async function gatherEndpointFacts(
     );
   }
   facts.auth = await authFactsFor(endpoint, facts.role, true, context, known);
+  await addKubeletConfig(facts, endpoint, context);
   return facts;
+}
+
+/** A kubelet's live configuration joins its facts when some identity was answered 200 on /configz. */
+async function addKubeletConfig(
+  facts: GatheredFacts,
+  endpoint: Endpoint,
+  context: GatherContext,
+): Promise<void> {
+  if (facts.role !== "kubelet" || !facts.auth) return;
+  const kubeletConfig = await gatherKubeletConfig(facts.auth, {
+    target: endpoint,
+    identities: identitiesFor(endpoint, facts.role, true, context),
+    timeoutMs: context.timeoutMs,
+    gate: context.gate,
+    lookup: context.lookup,
+  });
+  if (kubeletConfig) facts.kubeletConfig = kubeletConfig;
 }
 
 /*
@@ -159,6 +178,7 @@ async function gatherWithoutSession(
     );
   }
   facts.auth = await authFactsFor(endpoint, facts.role, true, context, {});
+  await addKubeletConfig(facts, endpoint, context);
   return facts;
 }
 
@@ -199,13 +219,31 @@ async function authFactsFor(
 ): Promise<AuthFacts> {
   const definition = roleDefinition(role);
   if (!definition || definition.paths.length === 0) return known;
+  return gatherAuthFacts(
+    endpoint,
+    tls,
+    definition.paths,
+    identitiesFor(endpoint, role, tls, context),
+    context,
+    known,
+  );
+}
+
+/** Who is shown to the endpoint: anonymous always; over TLS also the untrusted and the trusted identity. */
+function identitiesFor(
+  endpoint: Endpoint,
+  role: Role,
+  tls: boolean,
+  context: GatherContext,
+): IdentityCredentials {
   const identities: IdentityCredentials = { anonymous: null };
-  if (tls) {
+  const definition = roleDefinition(role);
+  if (tls && definition) {
     identities.untrusted = { credentials: context.identities.untrusted };
     const trusted = trustedIdentityFor(context.identities, definition.trustedIdentity, endpoint);
     if (trusted) identities.trusted = trusted;
   }
-  return gatherAuthFacts(endpoint, tls, definition.paths, identities, context, known);
+  return identities;
 }
 
 function protocolSummary(protocols: TlsProtocolScan | null): Partial<TlsSession> {

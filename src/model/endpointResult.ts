@@ -1,6 +1,7 @@
 import type { CertificateSummary, ChainValidation } from "./certificate.js";
 import type { CheckResult } from "./check.js";
 import type { Role } from "./endpoint.js";
+import type { KubeletConfigFact } from "./kubeletConfig.js";
 import type { NetError } from "./netError.js";
 import type { PortState } from "./portState.js";
 
@@ -93,6 +94,8 @@ export interface EndpointResult {
   nodeProxy?: NodeProxyProbe[];
   /** Why the API server's node list could not be read with the credentials given, when it could not. */
   nodeListError?: NetError;
+  /** Kubelets: the live configuration from GET /configz (directly, or through the node proxy), when read. */
+  kubeletConfig?: KubeletConfigFact;
   /** Listed nodes not asked about through the proxy because of --scope or their address (at most 100 named). */
   nodeProxyLeftOut?: NodeLeftOut[];
   /** Every bound the cluster phase reached for this API server (node list items, pages, bytes, time; nodes asked). */

@@ -1,6 +1,7 @@
 import type { X509Certificate } from "node:crypto";
 import pLimit from "p-limit";
 import { runClusterPhase } from "../cluster/index.js";
+import { configContradictions } from "../correlate/index.js";
 import {
   blankFacts,
   type GatherContext,
@@ -10,8 +11,10 @@ import {
 } from "../facts/index.js";
 import { checkClientPairFiles, prepareScanIdentities } from "../identity/index.js";
 import { type ClusterAccess, serverVerificationOf } from "../kubeconfig/index.js";
+import { proxiedKubeletConfigReader } from "../kubeletconfig/index.js";
 import {
   type CheckResult,
+  DEFAULT_MAX_NODES,
   type Endpoint,
   type EndpointResult,
   endpointKey,
@@ -166,7 +169,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     // Endpoints that never opened have verdicts that depend only on their role, port and error code:
     // one shared list per kind keeps every judged closed port from holding its own copy.
     const code = facts.error?.code;
-    if (facts.state === "open" || code === undefined || !neverConnected(code))
+    if (facts.state === "open" || code === undefined || !neverConnected(code) || facts.kubeletConfig)
       return { ...facts, checks: evaluate() };
     const key = `${facts.role}:${facts.port}:${code}`;
     let checks = sharedChecks.get(key);
@@ -175,6 +178,40 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       sharedChecks.set(key, checks);
     }
     return { ...facts, checks };
+  };
+  // A kubelet the bastion cannot read, or not even reach, may still show its configuration through the
+  // API server's node proxy (kubeconfig discovery lists the nodes).
+  const throughNodeProxy = cluster
+    ? proxiedKubeletConfigReader({
+        access: cluster.access,
+        nodes: cluster.listing?.nodes ?? [],
+        allowsHost: scope.allowsHost,
+        maxNodes: options.cluster?.maxNodes ?? DEFAULT_MAX_NODES,
+        callOptions: {
+          timeoutMs: options.pacing.timeoutMs,
+          isInScope: scope.allowsHost,
+          lookup: scope.lookup,
+        },
+      })
+    : async (facts: GatheredFacts) => facts;
+  const configThroughProxy = async ({
+    endpoint,
+    state,
+    error,
+  }: UnopenedEndpoint): Promise<EndpointResult | null> => {
+    if (!cluster || endpoint.role !== "kubelet") return null;
+    const facts = await throughNodeProxy({ ...blankFacts(endpoint), state, reachable: false, error });
+    if (!facts.kubeletConfig) return null;
+    // The wire checks skip as for any unopened port; the config checks judge what the proxy read.
+    const wireProbes = probes.filter((probe) => probe.checkSource !== "config");
+    const configProbes = probes.filter((probe) => probe.checkSource === "config");
+    return {
+      ...facts,
+      checks: [
+        ...skippedChecks(wireProbes, endpoint.role, benchmark, `port ${state}: ${error.message}`),
+        ...evaluateProbes(configProbes, { ...facts, scan: scanContext }),
+      ],
+    };
   };
   const judgeUnopened = ({ endpoint, state, error }: UnopenedEndpoint): EndpointResult => {
     const facts: GatheredFacts = { ...blankFacts(endpoint), state, reachable: false, error };
@@ -225,12 +262,16 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     if (discovery.state !== "open" || discovery.error !== null) {
       const state = discovery.state === "open" ? "unscanned" : discovery.state;
       const error = discovery.error ?? { code: "error" as const, message: "no connect outcome" };
-      return { endpoint, unopened: { endpoint, state, error } };
+      const proxied = await configThroughProxy({ endpoint, state, error });
+      return proxied ? { endpoint, result: proxied } : { endpoint, unopened: { endpoint, state, error } };
     }
     const facts = await probing(() =>
       gatherWithinDeadline(endpoint, gatherContext, endpointDeadlineMs(timeoutMs)),
     );
-    return { endpoint, result: verdicts({ ...facts, state: "open", reachable: true }) };
+    return {
+      endpoint,
+      result: verdicts(await throughNodeProxy({ ...facts, state: "open", reachable: true })),
+    };
   };
   const issued = async function* (stream: AsyncIterable<Endpoint>): AsyncGenerator<Endpoint> {
     for await (const endpoint of stream) {
@@ -315,6 +356,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     summary: summarize(endpoints, unopened),
     endpoints: sortEndpoints(endpoints),
     unopened,
+    configContradictions: configContradictions(endpoints),
   };
 }
 

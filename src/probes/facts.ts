@@ -34,6 +34,7 @@ export const FACT_ROOTS: ReadonlySet<string> = new Set([
   "auth",
   "nodeProxy",
   "nodeListError",
+  "kubeletConfig",
   "nodeProxyLeftOut",
   "clusterCuts",
   "scan",

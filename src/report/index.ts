@@ -1,4 +1,5 @@
 export { shouldUseColor } from "./color.js";
+export { formatConfigContradictionTable } from "./configContradictionTable.js";
 export { formatCorrelationTable } from "./correlationTable.js";
 export { formatHtml } from "./html.js";
 export { formatJson, jsonChunks } from "./json.js";

@@ -1,5 +1,11 @@
 import type { Correlation } from "../correlate/index.js";
-import type { CheckStatus, EndpointResult, PortState, UnopenedGroup } from "../model/index.js";
+import type {
+  CheckStatus,
+  ConfigContradiction,
+  EndpointResult,
+  PortState,
+  UnopenedGroup,
+} from "../model/index.js";
 
 /** A target expression that could not be turned into endpoints, and where it came from. */
 export interface InvalidTarget {
@@ -36,6 +42,8 @@ export interface ScanResult {
   unopened: UnopenedGroup[];
   /** With --flags: kube-bench's verdicts joined to the wire's, per control; contradictions first. */
   correlation?: Correlation;
+  /** Per host and control, where a config check (e.g. the kubelet's /configz) and a wire check disagree. */
+  configContradictions?: ConfigContradiction[];
 }
 
 function emptyFindings(): Record<CheckStatus, number> {

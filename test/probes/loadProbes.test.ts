@@ -41,6 +41,33 @@ describe("loadProbes", () => {
     }
   });
 
+  it("names the file and the field of a malformed config probe", async () => {
+    await expectLoadError(
+      (text) => text.replace("durationAbove: 0s", "durationAbove: soon"),
+      "kubelet-config-streaming-idle-timeout.yaml",
+      /verdicts\[4\]\.when\.durationAbove: "soon" is not a Go duration/,
+    );
+    await expectLoadError(
+      (text) => text.replace("default: 4h0m0s", "default: forever"),
+      "kubelet-config-streaming-idle-timeout.yaml",
+      /verdicts\[4\]\.when\.default: "forever" is not a Go duration/,
+    );
+    await expectLoadError(
+      (text) => text.replace("source: config", "source: rumour"),
+      "kubelet-config-read-only-port.yaml",
+      /source: unknown source "rumour"/,
+    );
+    await expectLoadError(
+      (text) => text.replace("default: 0, is: 0", "default: [0], is: 0"),
+      "kubelet-config-read-only-port.yaml",
+      /verdicts\[4\]\.when\.default: takes a string, number or boolean/,
+    );
+    const { probes } = await loadProbes();
+    const sources = new Map(probes.map((probe) => [probe.id, probe.checkSource]));
+    expect(sources.get("kubelet.anonymous-auth")).toBe("wire");
+    expect(sources.get("kubelet-config.anonymous-auth")).toBe("config");
+  });
+
   it("names the file and the field of a malformed probe", async () => {
     await expectLoadError(
       (text) => text.replace("severity: high", "severity: catastrophic"),
