@@ -36,7 +36,12 @@ export function registerMergeCommand(program: Command): void {
         throw error;
       }
       const sink = await openSink(flags.output);
-      await sink.write(renderReport(format, merged, { isTTY: sink.isTTY, showClosed: false }));
+      try {
+        await sink.write(renderReport(format, merged, { isTTY: sink.isTTY, showClosed: false }));
+      } catch (error) {
+        await sink.abort();
+        throw error;
+      }
       await sink.close();
       process.exitCode = hasFindingsAtOrAbove(merged, failOn) ? EXIT.findings : EXIT.ok;
     });

@@ -1,4 +1,3 @@
-import { writeFile } from "node:fs/promises";
 import { correlate, readKubeBenchFile } from "../correlate/index.js";
 import { runScan, type ScanOptions } from "../pipeline/index.js";
 import { loadProbes } from "../probes/index.js";
@@ -10,7 +9,8 @@ import {
   openEndpointsOnly,
   type ScanResult,
 } from "../report/index.js";
-import { openSink } from "./output.js";
+import { UsageError } from "./exitCodes.js";
+import { openSink, openSinks, type ReportSink } from "./output.js";
 import { progressReporter } from "./progress.js";
 import { type ExtraOutputFormat, type ReportFormat, renderReport } from "./reportFormats.js";
 
@@ -38,8 +38,25 @@ export async function runAndReport(
 ): Promise<ScanResult> {
   // Read and check kube-bench's file before the scan: a bad file should cost nothing on the network.
   const flagVerdicts = plan.kubeBenchFile ? await readKubeBenchFile(plan.kubeBenchFile) : null;
+  // Every report file is opened before the scan (a bad path costs no connection), as a temporary file
+  // beside it that replaces the previous report only when complete.
+  const paths = [plan.outputPath, ...plan.extraOutputs.map(({ path }) => path)].filter(
+    (path): path is string => path !== undefined && path !== "-",
+  );
+  const repeated = paths.find((path, index) => paths.indexOf(path) !== index);
+  if (repeated !== undefined)
+    throw new UsageError(`${repeated} is named by two report flags: each report needs its own file`);
   const sink = await openSink(plan.outputPath);
+  let extraSinks: ReportSink[];
+  try {
+    extraSinks = await openSinks(plan.extraOutputs.map(({ path }) => path));
+  } catch (error) {
+    await sink.abort();
+    throw error;
+  }
   const progress = progressReporter(plan.progress);
+  const sinks = [sink, ...extraSinks];
+  let correlated: ScanResult;
   const warn = (line: string) => {
     if (!plan.progress.quiet) progress.interrupt(() => process.stderr.write(`kubetls: ${line}\n`));
   };
@@ -62,7 +79,7 @@ export async function runAndReport(
       },
     });
     progress.finish();
-    const correlated: ScanResult = flagVerdicts
+    correlated = flagVerdicts
       ? {
           ...scanned,
           correlation: correlate(scanned, flagVerdicts, (await loadProbes(options.probesDirectory)).probes),
@@ -75,13 +92,18 @@ export async function runAndReport(
     else if (plan.format === "json") for (const chunk of jsonChunks(result)) await sink.write(chunk);
     else await sink.write(renderReport(plan.format, result, render));
     await Promise.all(
-      plan.extraOutputs.map(({ format, path }) =>
-        writeFile(path, renderReport(format, result, { isTTY: false, showClosed: plan.showClosed })),
+      plan.extraOutputs.map(({ format }, index) =>
+        extraSinks[index]?.write(renderReport(format, result, { isTTY: false, showClosed: plan.showClosed })),
       ),
     );
-    return correlated;
-  } finally {
+  } catch (error) {
     progress.finish();
-    await sink.close();
+    // No report is replaced by a partial one: the previous files stay as they were.
+    await Promise.all(sinks.map((each) => each.abort()));
+    throw error;
   }
+  const closed = await Promise.allSettled(sinks.map((each) => each.close()));
+  const failed = closed.find((outcome) => outcome.status === "rejected");
+  if (failed) throw failed.reason;
+  return correlated;
 }

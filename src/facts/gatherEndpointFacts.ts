@@ -247,13 +247,23 @@ function identitiesFor(
 }
 
 function protocolSummary(protocols: TlsProtocolScan | null): Partial<TlsSession> {
-  if (!protocols || protocols.versions.length === 0) return {};
+  if (!protocols) return {};
+  // What the scanner could not tell is kept even when it saw nothing accepted: "unknown" is not "refused".
+  const unknowns: Partial<TlsSession> = {
+    ...(protocols.unknownVersions.length > 0 ? { unknownVersions: protocols.unknownVersions } : {}),
+    ...(Object.keys(protocols.unknownCipherSuites).length > 0
+      ? { unknownCipherSuites: protocols.unknownCipherSuites }
+      : {}),
+    ...(protocols.errors.length > 0 ? { scanErrors: protocols.errors } : {}),
+  };
+  if (protocols.versions.length === 0) return unknowns;
   return {
     versions: protocols.versions,
     cipherSuites: protocols.cipherSuites,
     serverPreference: protocols.serverPreference,
     serverOrder: protocols.serverOrder,
     clientCertRequest: protocols.clientCertRequest,
+    ...unknowns,
   };
 }
 

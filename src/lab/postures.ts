@@ -285,6 +285,23 @@ export const POSTURES: readonly Posture[] = [
     ],
   },
   {
+    name: "kubelet-rejects-everyone",
+    summary:
+      "a TLS terminator that demands a client certificate from a CA nobody here holds: every handshake fails, the trusted identity's too",
+    build: async (context) => [
+      await kubeletListener(context, await servingLeaf(context), {
+        tls: { requireClientCertificate: true, clientCas: [context.pki.foreignCa] },
+        // A rejection proves nothing when no identity got through: no PASS on anything that needs a client.
+        checks: {
+          "kubelet.https": "ERROR",
+          "kubelet.anonymous-auth": "ERROR",
+          "kubelet.authorization": "ERROR",
+          "kubelet.client-ca": "ERROR",
+        },
+      }),
+    ],
+  },
+  {
     name: "kubelet-legacy-tls",
     summary:
       "a kubelet (or a proxy in front of it) with the minimum lowered to TLS 1.0 and every suite its OpenSSL has: CBC, CCM, ARIA, Camellia, anonymous ECDH",
@@ -564,7 +581,7 @@ async function servingLeaf(
 interface KubeletListenerOptions {
   errors?: ValidationErrorCode[];
   behaviour?: Partial<KubeletBehaviour>;
-  tls?: LabTlsSettings & { requireClientCertificate?: boolean };
+  tls?: LabTlsSettings & { requireClientCertificate?: boolean; clientCas?: MintedCertificate[] };
   /** Facts and verdicts that differ from a well-behaved kubelet's. */
   expect?: Partial<Omit<ListenerExpectation, "checks">>;
   checks?: Record<string, CheckStatus>;

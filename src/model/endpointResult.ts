@@ -19,6 +19,15 @@ export interface TlsSession {
   serverPreference?: Record<string, boolean | null>;
   /** Where the server imposes its order: the accepted suites in that order, most preferred first. */
   serverOrder?: Record<string, string[]>;
+  /**
+   * From the raw ClientHello scanner: versions whose probe timed out or failed, so neither accepted nor
+   * refused. A verdict that depends on them says it could not tell.
+   */
+  unknownVersions?: string[];
+  /** Per accepted version, the suites whose probes timed out or failed: neither accepted nor refused. */
+  unknownCipherSuites?: Record<string, string[]>;
+  /** What went wrong in the raw ClientHello scan (timeouts, resets mid-flight, garbage, the attempt cap). */
+  scanErrors?: NetError[];
   /** The TLS <= 1.2 CertificateRequest: whether one was sent and the CA names it advertised; null when only TLS 1.3 was spoken. */
   clientCertRequest?: ClientCertRequest;
 }

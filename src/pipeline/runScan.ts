@@ -9,7 +9,7 @@ import {
   gatherEndpointFacts,
   REQUESTS_IN_FLIGHT_PER_ENDPOINT,
 } from "../facts/index.js";
-import { prepareScanIdentities } from "../identity/index.js";
+import { checkClientPairFiles, prepareScanIdentities } from "../identity/index.js";
 import { type ClusterAccess, serverVerificationOf } from "../kubeconfig/index.js";
 import { proxiedKubeletConfigReader } from "../kubeletconfig/index.js";
 import {
@@ -97,6 +97,8 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     );
   }
   const anchors = await loadTrustBundles(options.trust);
+  // Operator input is checked before anything is dialled (the kubeconfig's API server included).
+  await checkClientPairFiles(options.identity?.clientCertFile, options.identity?.clientKeyFile);
   const clusterAnchors = anchors.cluster;
   const scope = scopeGuard(options.scope ?? []);
   const hasTargets = options.targets.targets.length > 0 || options.targets.targetFiles.length > 0;
@@ -143,6 +145,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     caSubjects: clusterAnchors.map((anchor) => summarizeCertificate(anchor.raw).subject),
     trustedIdentity: identities.trustedForKubelets !== null,
     apiCredentials: identities.clientPair !== null || identities.kubeconfig !== null,
+    tlsScan: options.tlsScan ?? "quick",
   };
   const gatherContext: GatherContext = {
     timeoutMs: options.pacing.timeoutMs,

@@ -82,12 +82,12 @@ describe("loadProbes", () => {
     await expectLoadError(
       (text) => text.replace("fact: speaksTls", "fact: speaksTsl"),
       "kubelet-https.yaml",
-      /verdicts\[0\]\.when\.fact: unknown fact "speaksTsl"/,
+      /verdicts\[0\]\.when\.all\[0\]\.fact: unknown fact "speaksTsl"/,
     );
     await expectLoadError(
       (text) => text.replace("{ fact: plainHttp, is: true }", "{ fact: plainHttp, equals: true }"),
       "kubelet-https.yaml",
-      /verdicts\[1\]\.when\.equals: unknown operator/,
+      /verdicts\[2\]\.when\.equals: unknown operator/,
     );
     await expectLoadError(
       (text) => text.replace('  cis-1.6: ["1.2.4"]\n', ""),
@@ -119,10 +119,9 @@ describe("loadProbes", () => {
   it("validates record projections, anyNotIn, fact operands and evidence placeholders", async () => {
     const file = "kubelet-tls-ciphers.yaml";
     await expectLoadError(
-      (text) =>
-        text.replace('reads: [tls.versions, "tls.cipherSuites{', 'reads: [tls.versions, "tls.cipherSuites{,'),
+      (text) => text.replace('tls.versions, "tls.cipherSuites{', 'tls.versions, "tls.cipherSuites{,'),
       file,
-      /reads\[1\]: "tls\.cipherSuites\{,.*" is not a fact path/,
+      /reads\[2\]: "tls\.cipherSuites\{,.*" is not a fact path/,
     );
     await expectLoadError(
       (text) => text.replace("anyNotIn:\n", "anyNotIn: TLS_RSA_WITH_AES_128_GCM_SHA256\n          extra:\n"),
@@ -155,7 +154,7 @@ describe("loadProbes", () => {
     await expectLoadError(
       (text) => text.replace("no suite outside the {scan.benchmark}", "no suite outside {$anyNotIn}"),
       file,
-      /verdicts\[4\]\.evidence: \{\$anyNotIn\} needs an anyNotIn condition/,
+      /verdicts\[6\]\.evidence: \{\$anyNotIn\} needs an anyNotIn condition/,
     );
     await expectLoadError(
       (text) => text.replace('evidence: "no TLS to judge: {error.code}"', 'evidence: "no TLS: {eror.code}"'),
@@ -177,9 +176,12 @@ describe("loadProbes", () => {
     );
     await expectLoadError(
       (text) =>
-        text.replace("  - status: ERROR\n", "  - status: ERROR\n    when: { fact: reachable, is: true }\n"),
+        text.replace(
+          '  - status: ERROR\n    evidence: "could not tell',
+          '  - status: ERROR\n    when: { fact: reachable, is: true }\n    evidence: "could not tell',
+        ),
       "kubelet-https.yaml",
-      /verdicts\[3\]: the last verdict must have no `when`/,
+      /verdicts\[6\]: the last verdict must have no `when`/,
     );
   });
 });
