@@ -18,7 +18,7 @@ export interface ProxiedConfigSource {
   access: ClusterAccess;
   /** The cluster's nodes as listed (kubeconfig discovery). */
   nodes: readonly ClusterNode[];
-  /** The scope rule of the node proxy: a node is asked about only when every IP it reports is in scope. */
+  /** The scope rule of the node proxy: a node is asked about only when the address --node-address-types chose is in scope. */
   allowsHost: (host: string) => boolean;
   maxNodes: number;
   callOptions: ApiserverCallOptions;
@@ -41,8 +41,9 @@ export function proxiedKubeletConfigReader(source: ProxiedConfigSource): (facts:
     if (facts.role !== "kubelet" || facts.kubeletConfig?.config) return facts;
     const node = nodeByKubelet.get(endpointKey(facts));
     if (!node || facts.error?.code === "out-of-scope") return facts;
-    // The API server may dial any address the node reports: every one must be in scope, as for /healthz.
-    if (!node.ipAddresses.every((address) => source.allowsHost(address))) return facts;
+    // The same rule as the /healthz evidence: the address --node-address-types chose (standing for the API
+    // server's --kubelet-preferred-address-types, the one it dials) must be in scope; other addresses do not count.
+    if (node.address === null || !source.allowsHost(node.address)) return facts;
     const path = `/api/v1/nodes/${encodeURIComponent(node.name)}/proxy${CONFIGZ_PATH}`;
     const base = { via: "node-proxy" as const, identity: "kubeconfig" as const, path };
     if (asked >= source.maxNodes) {
