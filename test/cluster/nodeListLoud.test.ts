@@ -6,6 +6,7 @@ import type { InvalidTarget } from "../../src/report/index.js";
 import { mintCertificate } from "../../src/x509/index.js";
 import { type HostileApiServer, startApiServer } from "../hostile/apiServers.js";
 import { scanTargets } from "../hostile/scan.js";
+import { runCli } from "../support/cli.js";
 
 let refusing: HostileApiServer;
 let directory: string;
@@ -24,28 +25,34 @@ afterAll(async () => {
   rmSync(directory, { recursive: true, force: true });
 });
 
+/** A kubeconfig whose API server answers every node list 403. */
+function writeRefusingKubeconfig(): string {
+  const kubeconfig = join(directory, "config");
+  writeFileSync(
+    kubeconfig,
+    JSON.stringify({
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [
+        {
+          name: "c",
+          cluster: {
+            server: `https://${refusing.host}:${refusing.port}`,
+            "insecure-skip-tls-verify": true,
+          },
+        },
+      ],
+      users: [{ name: "u", user: { token: "loud-test-token" } }],
+      contexts: [{ name: "ctx", context: { cluster: "c", user: "u" } }],
+      "current-context": "ctx",
+    }),
+  );
+  return kubeconfig;
+}
+
 describe("a failing node listing is loud", () => {
   it("is reported as it happens and in the report, and the node-proxy checks say ERROR: never a silent scan of nothing", async () => {
-    const kubeconfig = join(directory, "config");
-    writeFileSync(
-      kubeconfig,
-      JSON.stringify({
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [
-          {
-            name: "c",
-            cluster: {
-              server: `https://${refusing.host}:${refusing.port}`,
-              "insecure-skip-tls-verify": true,
-            },
-          },
-        ],
-        users: [{ name: "u", user: { token: "loud-test-token" } }],
-        contexts: [{ name: "ctx", context: { cluster: "c", user: "u" } }],
-        "current-context": "ctx",
-      }),
-    );
+    const kubeconfig = writeRefusingKubeconfig();
     const reported: InvalidTarget[] = [];
     const { result } = await scanTargets([], {
       timeoutMs: 1_500,
@@ -67,5 +74,21 @@ describe("a failing node listing is loud", () => {
     expect(proxyChecks?.map((check) => check.status)).toEqual(["ERROR", "ERROR"]);
     // Listed once: the cluster phase reuses the discovery's answer.
     expect(refusing.requests.filter((path) => path.startsWith("/api/v1/nodes?")).length).toBe(1);
+  });
+
+  it("makes `kubetls scan --kubeconfig` with no targets exit 4 with the reason on stderr, whatever --fail-on says", async () => {
+    const run = await runCli([
+      "scan",
+      "--kubeconfig",
+      writeRefusingKubeconfig(),
+      "--fail-on",
+      "none",
+      "--format",
+      "json",
+    ]);
+    expect(run.stderr).toMatch(
+      /the nodes of kubeconfig context "ctx" could not be listed .*403.*no node was scanned/,
+    );
+    expect(run.code).toBe(4);
   });
 });
