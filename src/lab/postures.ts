@@ -291,8 +291,10 @@ export const POSTURES: readonly Posture[] = [
     build: async (context) => [
       await kubeletListener(context, await servingLeaf(context), {
         tls: { requireClientCertificate: true, clientCas: [context.pki.foreignCa] },
-        // A rejection proves nothing when no identity got through: no PASS on anything that needs a client.
+        // A rejection proves nothing when no identity got through: no PASS on anything that needs a client,
+        // and no identity could read /configz either.
         checks: {
+          ...CONFIG_NOT_READ,
           "kubelet.https": "ERROR",
           "kubelet.anonymous-auth": "ERROR",
           "kubelet.authorization": "ERROR",
