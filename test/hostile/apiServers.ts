@@ -15,8 +15,8 @@ export type NodeListBehaviour =
   | { kind: "nodes"; count: number; addresses?: (index: number) => { type: string; address: string }[] }
   /** `count` small items in one page, whatever `limit` asks: 25 bytes each, 150,000 fit under a 4 MiB page cap. */
   | { kind: "one-page"; count: number }
-  /** A page of `perPage` nodes with a continue token, for ever. */
-  | { kind: "endless"; perPage: number }
+  /** A page of `perPage` nodes with a continue token, for ever; each page after `pageDelayMs` when given (a slow link). */
+  | { kind: "endless"; perPage: number; pageDelayMs?: number }
   /** Completes TLS, reads the request, never answers. */
   | { kind: "silent" }
   /** A Kubernetes Status with this code (403 Forbidden, 401 Unauthorized, ...). */
@@ -101,7 +101,9 @@ function answer(behaviour: NodeListBehaviour, request: IncomingMessage, response
     case "endless": {
       const items = [];
       for (let index = 0; index < behaviour.perPage; index++) items.push(node(offset + index));
-      json(response, 200, nodeList(items, String(offset + behaviour.perPage)));
+      const page = nodeList(items, String(offset + behaviour.perPage));
+      if (behaviour.pageDelayMs === undefined) json(response, 200, page);
+      else setTimeout(() => json(response, 200, page), behaviour.pageDelayMs);
       return;
     }
   }
