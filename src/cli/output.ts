@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import type { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
+import { InputError } from "../model/index.js";
 
 /** Where the report goes: stdout, or a file given with -o (created or truncated). */
 export interface ReportSink {
@@ -9,6 +10,8 @@ export interface ReportSink {
   write(text: string): Promise<void>;
   close(): Promise<void>;
   isTTY: boolean;
+  /** A terminal's width; absent for pipes and files. */
+  columns?: number;
 }
 
 /**
@@ -21,6 +24,7 @@ export async function openSink(path: string | undefined): Promise<ReportSink> {
       write: (text) => writeWithBackpressure(process.stdout, text),
       close: async () => {},
       isTTY: process.stdout.isTTY === true,
+      columns: process.stdout.columns,
     };
   }
   const stream = createWriteStream(path);
@@ -43,10 +47,12 @@ export async function openSink(path: string | undefined): Promise<ReportSink> {
   };
 }
 
-export class OutputError extends Error {
+export class OutputError extends InputError {
   constructor(path: string, cause: Error) {
-    super(`cannot write the report to ${path}: ${(cause as NodeJS.ErrnoException).code ?? cause.message}`);
-    this.name = "OutputError";
+    super(
+      "KUBETLS_ERR_OUTPUT",
+      `cannot write the report to ${path}: ${(cause as NodeJS.ErrnoException).code ?? cause.message}`,
+    );
   }
 }
 

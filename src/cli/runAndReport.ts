@@ -1,19 +1,23 @@
 import { writeFile } from "node:fs/promises";
 import { correlate, readKubeBenchFile } from "../correlate/index.js";
+import type { ScanResult } from "../model/index.js";
 import { runScan, type ScanOptions } from "../pipeline/index.js";
 import { loadProbes } from "../probes/index.js";
-import { formatJsonlLine, formatJsonlSummary, type ScanResult } from "../report/index.js";
+import { REPORTERS } from "../report/index.js";
 import { openSink } from "./output.js";
 import { progressReporter } from "./progress.js";
-import { type ExtraOutputFormat, type ReportFormat, renderReport } from "./reportFormats.js";
+import { PIPED_WIDTH, renderReport } from "./renderReport.js";
+import type { ReportFormat } from "./reportFormats.js";
 
 export interface ReportPlan {
   format: ReportFormat;
   /** -o: the main report's file; stdout when absent. */
   outputPath?: string;
   /** --output-<format> FILE: more reports of the same scan. */
-  extraOutputs: { format: ExtraOutputFormat; path: string }[];
+  extraOutputs: { format: ReportFormat; path: string }[];
   showClosed: boolean;
+  /** -v: the table lists every endpoint with full evidence and remediation. */
+  verbose: boolean;
   /** --flags: kube-bench's JSON, to join per control. */
   kubeBenchFile?: string;
   progress: { progress: boolean; quiet: boolean; total: bigint | null };
@@ -28,12 +32,13 @@ export async function runAndReport(
   const flagVerdicts = plan.kubeBenchFile ? await readKubeBenchFile(plan.kubeBenchFile) : null;
   const sink = await openSink(plan.outputPath);
   const progress = progressReporter(plan.progress);
+  const stream = REPORTERS[plan.format].stream;
   try {
     const scanned = await runScan({
       ...options,
       onEndpoint: async (endpoint) => {
         progress.onEndpoint(endpoint);
-        if (plan.format === "jsonl") await sink.write(formatJsonlLine(endpoint));
+        if (stream) await sink.write(stream.endpoint(endpoint));
       },
     });
     progress.finish();
@@ -43,12 +48,15 @@ export async function runAndReport(
           correlation: correlate(scanned, flagVerdicts, (await loadProbes(options.probesDirectory)).probes),
         }
       : scanned;
-    const render = { isTTY: sink.isTTY, showClosed: plan.showClosed };
-    if (plan.format === "jsonl") await sink.write(formatJsonlSummary(result));
-    else await sink.write(renderReport(plan.format, result, render));
+    const render = { showClosed: plan.showClosed, verbose: plan.verbose };
+    if (stream) await sink.write(stream.end(result));
+    else
+      await sink.write(
+        renderReport(plan.format, result, { ...render, isTTY: sink.isTTY, columns: sink.columns }),
+      );
     await Promise.all(
       plan.extraOutputs.map(({ format, path }) =>
-        writeFile(path, renderReport(format, result, { isTTY: false, showClosed: plan.showClosed })),
+        writeFile(path, renderReport(format, result, { ...render, isTTY: false, columns: PIPED_WIDTH })),
       ),
     );
     return result;

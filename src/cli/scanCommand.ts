@@ -10,8 +10,8 @@ import {
 } from "../targets/index.js";
 import { EXIT, UsageError } from "./exitCodes.js";
 import { hasFindingsAtOrAbove, parseFailOn } from "./failOn.js";
-import { parseReportFormat } from "./reportFormats.js";
-import { type ReportPlan, runAndReport } from "./runAndReport.js";
+import { chooseReportFormat, requestedOutputs } from "./reportFormats.js";
+import { runAndReport } from "./runAndReport.js";
 import { addScanFlags, parseTlsScan, portsFrom, type ScanFlags } from "./scanFlags.js";
 
 export function registerScanCommand(program: Command): void {
@@ -29,7 +29,7 @@ export function registerScanCommand(program: Command): void {
 }
 
 export async function scan(targets: string[], flags: ScanFlags): Promise<number> {
-  const format = parseReportFormat(flags.format);
+  const format = chooseReportFormat(flags.format, flags.output);
   const failOn = parseFailOn(flags.failOn);
   if (targets.length === 0 && flags.targetsFile.length === 0 && flags.kubeconfig === undefined) {
     throw new UsageError("no targets: give addresses, ranges or names, -f FILE, or --kubeconfig FILE");
@@ -80,8 +80,9 @@ export async function scan(targets: string[], flags: ScanFlags): Promise<number>
     {
       format,
       outputPath: flags.output,
-      extraOutputs: extraOutputsOf(flags),
+      extraOutputs: requestedOutputs(flags),
       showClosed: flags.showClosed === true,
+      verbose: flags.verbose === true,
       kubeBenchFile: flags.flags,
       progress: {
         progress: flags.progress === true,
@@ -91,18 +92,6 @@ export async function scan(targets: string[], flags: ScanFlags): Promise<number>
     },
   );
   return hasFindingsAtOrAbove(result, failOn) ? EXIT.findings : EXIT.ok;
-}
-
-function extraOutputsOf(flags: ScanFlags): ReportPlan["extraOutputs"] {
-  const requested: [ReportPlan["extraOutputs"][number]["format"], string | undefined][] = [
-    ["json", flags.outputJson],
-    ["sarif", flags.outputSarif],
-    ["junit", flags.outputJunit],
-    ["kube-bench", flags.outputKubeBench],
-    ["html", flags.outputHtml],
-    ["table", flags.outputTable],
-  ];
-  return requested.flatMap(([format, path]) => (path === undefined ? [] : [{ format, path }]));
 }
 
 /** Known only for positional targets (files are read lazily); a shard scans about 1/N of it. */

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { parsePortList } from "../targets/index.js";
 import { UsageError } from "./exitCodes.js";
 import { collect, positiveInteger } from "./parseNumbers.js";
-import { REPORT_FORMATS } from "./reportFormats.js";
+import { addOutputFlags, REPORT_FORMATS } from "./reportFormats.js";
 
 /** The flags of `kubetls scan`, exactly as commander hands them over. */
 export interface ScanFlags {
@@ -22,7 +22,9 @@ export interface ScanFlags {
   concurrency: number;
   rate?: number;
   timeout: number;
-  format: string;
+  /** Absent: -o's extension decides, else the table. */
+  format?: string;
+  verbose?: boolean;
   output?: string;
   dryRun?: boolean;
   allowLarge?: boolean;
@@ -31,19 +33,14 @@ export interface ScanFlags {
   tlsScan: string;
   shard?: string;
   flags?: string;
-  outputJson?: string;
-  outputSarif?: string;
-  outputJunit?: string;
-  outputKubeBench?: string;
-  outputHtml?: string;
-  outputTable?: string;
+  /** `--output-<format>` flags are read with requestedOutputs(), from the reporter registry. */
   progress?: boolean;
   quiet?: boolean;
   showClosed?: boolean;
 }
 
 export function addScanFlags(command: Command): Command {
-  return command
+  return addOutputFlags(command)
     .option(
       "-f, --targets-file <file>",
       "read targets from FILE, one per line ('#' comments, '-' = stdin)",
@@ -99,8 +96,12 @@ export function addScanFlags(command: Command): Command {
       positiveInteger("--timeout"),
       3000,
     )
-    .option("--format <format>", `report format: ${REPORT_FORMATS.join(", ")}`, "table")
+    .option(
+      "--format <format>",
+      `report format: ${REPORT_FORMATS.join(", ")} (default: from -o's extension, else table)`,
+    )
     .option("-o, --output <file>", "write the report to FILE instead of stdout")
+    .option("-v, --verbose", "the table lists every endpoint with its evidence and remediation")
     .option(
       "--benchmark <id>",
       "CIS benchmark numbering for control ids (default: newest in probes/benchmarks.yaml)",
@@ -121,12 +122,6 @@ export function addScanFlags(command: Command): Command {
       "scan only shard I of N (0-based; hosts split by a stable hash), e.g. $JOB_COMPLETION_INDEX/4",
     )
     .option("--flags <file>", "kube-bench --json output to correlate with the wire verdicts, per control")
-    .option("--output-json <file>", "also write the JSON report to FILE")
-    .option("--output-sarif <file>", "also write a SARIF 2.1.0 report to FILE")
-    .option("--output-junit <file>", "also write a JUnit XML report to FILE")
-    .option("--output-kube-bench <file>", "also write kube-bench's JSON shape to FILE")
-    .option("--output-html <file>", "also write a self-contained HTML report to FILE")
-    .option("--output-table <file>", "also write the table (no colour) to FILE")
     .option("--progress", "show progress on stderr even when it is not a terminal")
     .option("-q, --quiet", "no progress and no warnings on stderr")
     .option("--allow-large", "allow target expressions larger than a /16 (v4) or /112 (v6)")
@@ -134,7 +129,8 @@ export function addScanFlags(command: Command): Command {
 }
 
 export function parseTlsScan(value: string): "quick" | "full" | "off" {
-  if (value === "quick" || value === "full" || value === "off") return value;
+  const mode = value.toLowerCase();
+  if (mode === "quick" || mode === "full" || mode === "off") return mode;
   throw new UsageError(`--tls-scan takes quick, full or off, got "${value}"`);
 }
 

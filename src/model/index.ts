@@ -1,5 +1,6 @@
 export type { CertificateSummary, ChainValidation, KeyType, ValidationErrorCode } from "./certificate.js";
 export { CHECK_STATUSES, type CheckResult, type CheckStatus, type Severity } from "./check.js";
+export type { Agreement, ControlCorrelation, Correlation, FlagStatus } from "./correlation.js";
 export { type Endpoint, endpointKey, ROLES, type Role } from "./endpoint.js";
 export type {
   AuthFacts,
@@ -10,4 +11,15 @@ export type {
   NodeProxyProbe,
   TlsSession,
 } from "./endpointResult.js";
+export { INPUT_ERROR_CODES, InputError, type InputErrorCode, isInputError } from "./inputError.js";
 export { type NetError, type NetErrorCode, netError, neverConnected } from "./netError.js";
+export {
+  findReportFormat,
+  formatForPath,
+  REPORT_FORMAT_CATALOG,
+  REPORT_FORMATS,
+  type ReportFormat,
+  type ReportFormatInfo,
+  reportFormatsMarkdown,
+} from "./reportFormat.js";
+export type { InvalidTarget, ScanResult, ScanSummary } from "./scanResult.js";

@@ -14,11 +14,14 @@ import {
   type Endpoint,
   type EndpointResult,
   endpointKey,
+  InputError,
+  type InvalidTarget,
   neverConnected,
   type Role,
+  type ScanResult,
 } from "../model/index.js";
 import { type EndpointFacts, evaluateProbes, loadProbes, type ScanContext } from "../probes/index.js";
-import { type InvalidTarget, type ScanResult, sortEndpoints, summarize } from "../report/index.js";
+import { sortEndpoints, summarize } from "../report/index.js";
 import { connectionGate, DeadlineExceeded, schedule, withWorkDeadline } from "../scan/index.js";
 import { type ScopeGuard, scopeGuard } from "../scope/index.js";
 import { streamEndpoints, type TargetItem } from "../targets/index.js";
@@ -27,10 +30,9 @@ import { clientIdentityOf, discoverCluster } from "./clusterDiscovery.js";
 import type { ScanOptions } from "./scanOptions.js";
 import { toolVersion } from "./toolVersion.js";
 
-export class UnknownBenchmarkError extends Error {
+export class UnknownBenchmarkError extends InputError {
   constructor(benchmark: string, known: string[]) {
-    super(`unknown benchmark "${benchmark}" (known: ${known.join(", ")})`);
-    this.name = "UnknownBenchmarkError";
+    super("KUBETLS_ERR_UNKNOWN_BENCHMARK", `unknown benchmark "${benchmark}" (known: ${known.join(", ")})`);
   }
 }
 

@@ -1,5 +1,5 @@
-import type { EndpointResult } from "../model/index.js";
-import type { InvalidTarget } from "../report/index.js";
+import type { EndpointResult, InvalidTarget } from "../model/index.js";
+
 import type { TargetPlan } from "../targets/index.js";
 
 /** Everything one scan needs, grouped by concern rather than one flat bag of flags. */

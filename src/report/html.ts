@@ -1,16 +1,18 @@
-import type { Correlation } from "../correlate/index.js";
 import {
   type CertificateSummary,
   type ChainValidation,
   type CheckResult,
   type CheckStatus,
+  type Correlation,
   type EndpointResult,
   endpointKey,
+  type InvalidTarget,
   type KeyType,
+  type ScanResult,
 } from "../model/index.js";
 import { Markup, markup } from "./markup.js";
 import { sortEndpoints } from "./order.js";
-import type { InvalidTarget, ScanResult } from "./scanResult.js";
+
 import { truncate } from "./text.js";
 
 const DAY_MS = 86_400_000;

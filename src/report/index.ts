@@ -15,6 +15,7 @@ export {
 } from "./kubeBench.js";
 export { MergeError, mergeResults } from "./mergeResults.js";
 export { compareEndpoints, sortEndpoints } from "./order.js";
+export { REPORTERS, type RenderOptions, type Reporter } from "./reporters.js";
 export { formatSarif } from "./sarif.js";
-export { type InvalidTarget, type ScanResult, type ScanSummary, summarize } from "./scanResult.js";
+export { summarize } from "./scanResult.js";
 export { formatTable, type TableOptions } from "./table.js";

@@ -1,6 +1,6 @@
+import type { ScanResult } from "../model/index.js";
 import { sortEndpoints } from "./order.js";
 import { stringifySafe } from "./safeJson.js";
-import type { ScanResult } from "./scanResult.js";
 
 /** The whole run as one document: 2-space indent, endpoints in report order, trailing newline. */
 export function formatJson(result: ScanResult): string {

@@ -3,11 +3,14 @@ import {
   type CheckStatus,
   type EndpointResult,
   endpointKey,
+  type InvalidTarget,
   type NetError,
+  type ScanResult,
+  type ScanSummary,
 } from "../model/index.js";
 import { paint, type Style } from "./color.js";
 import { sortEndpoints } from "./order.js";
-import type { InvalidTarget, ScanResult, ScanSummary } from "./scanResult.js";
+
 import { displayWidth, printable, truncate } from "./text.js";
 
 export interface TableOptions {
