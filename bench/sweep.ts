@@ -152,7 +152,8 @@ async function sweepWithBareConnects(
  */
 async function kubeletOnlyPlan(range: string) {
   const { createTargetPlan } = await import("../src/targets/index.js");
-  return createTargetPlan({ targets: [range], readonlyPorts: [], apiserverPorts: [] });
+  const { onlyRolePorts } = await import("../src/roles/index.js");
+  return createTargetPlan({ targets: [range], ports: onlyRolePorts({ kubelet: [10250] }) });
 }
 
 /** The target stream alone, drained without a single connection. */

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { portsPerHost } from "../roles/index.js";
 import {
   createTargetPlan,
   formatDryRunLine,
@@ -12,7 +13,7 @@ import { EXIT, UsageError } from "./exitCodes.js";
 import { hasFindingsAtOrAbove, parseFailOn } from "./failOn.js";
 import { chooseReportFormat, requestedOutputs } from "./reportFormats.js";
 import { runAndReport } from "./runAndReport.js";
-import { addScanFlags, parseTlsScan, portsFrom, type ScanFlags } from "./scanFlags.js";
+import { addScanFlags, parseTlsScan, rolePortsFrom, type ScanFlags } from "./scanFlags.js";
 
 export function registerScanCommand(program: Command): void {
   addScanFlags(
@@ -39,9 +40,7 @@ export async function scan(targets: string[], flags: ScanFlags): Promise<number>
     targets,
     targetFiles: flags.targetsFile,
     exclude: flags.exclude,
-    kubeletPorts: portsFrom("--kubelet-ports", flags.kubeletPorts),
-    readonlyPorts: portsFrom("--readonly-ports", flags.readonlyPorts),
-    apiserverPorts: portsFrom("--apiserver-ports", flags.apiserverPorts),
+    ports: rolePortsFrom(flags),
     allowLarge: flags.allowLarge === true,
     shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
   });
@@ -97,9 +96,7 @@ export async function scan(targets: string[], flags: ScanFlags): Promise<number>
 /** Known only for positional targets (files are read lazily); a shard scans about 1/N of it. */
 function totalEndpoints(plan: TargetPlan): bigint | null {
   if (plan.targetFiles.length > 0) return null;
-  const portsPerAddress = BigInt(
-    plan.kubeletPorts.length + plan.readonlyPorts.length + plan.apiserverPorts.length,
-  );
+  const portsPerAddress = BigInt(portsPerHost(plan.ports));
   let total = 0n;
   for (const target of plan.targets) {
     const expression = parseTarget(target);

@@ -1,16 +1,25 @@
 import type { Command } from "commander";
+import {
+  mapRoles,
+  ROLE_DEFINITIONS,
+  type RolePortOptionKey,
+  type RolePorts,
+  SCANNED_ROLES,
+  type ScannedRole,
+  TRUST_BUNDLES,
+} from "../roles/index.js";
 import { parsePortList } from "../targets/index.js";
 import { UsageError } from "./exitCodes.js";
 import { collect, positiveInteger } from "./parseNumbers.js";
 import { addOutputFlags, REPORT_FORMATS } from "./reportFormats.js";
 
-/** The flags of `kubetls scan`, exactly as commander hands them over. */
-export interface ScanFlags {
+/** The flags of `kubetls scan`, exactly as commander hands them over; one port-list flag per role. */
+export type ScanFlags = ScanFlagsBesidesRolePorts & Record<RolePortOptionKey, string>;
+
+interface ScanFlagsBesidesRolePorts {
   targetsFile: string[];
   exclude: string[];
-  kubeletPorts: string;
-  readonlyPorts: string;
-  apiserverPorts: string;
+  roles: string;
   caFile: string[];
   kubeletCaFile: string[];
   clientCert?: string;
@@ -40,25 +49,34 @@ export interface ScanFlags {
 }
 
 export function addScanFlags(command: Command): Command {
+  command.option(
+    "-f, --targets-file <file>",
+    "read targets from FILE, one per line ('#' comments, '-' = stdin)",
+    collect,
+    [],
+  );
+  command.option(
+    "--exclude <list>",
+    "addresses, CIDRs, ranges or names never touched (repeatable)",
+    collect,
+    [],
+  );
+  command.option(
+    "--roles <list>",
+    `roles a scan asks about, comma-separated: ${SCANNED_ROLES.join(", ")} (default: all)`,
+    "all",
+  );
+  for (const { ports } of ROLE_DEFINITIONS)
+    command.option(`${ports.flag} <list>`, `${ports.help} ('' disables)`, ports.defaults.join(","));
   return addOutputFlags(command)
     .option(
-      "-f, --targets-file <file>",
-      "read targets from FILE, one per line ('#' comments, '-' = stdin)",
-      collect,
-      [],
-    )
-    .option("--exclude <list>", "addresses, CIDRs, ranges or names never touched (repeatable)", collect, [])
-    .option("--kubelet-ports <list>", "kubelet TLS ports ('' disables)", "10250")
-    .option("--readonly-ports <list>", "read-only kubelet ports ('' disables)", "10255")
-    .option("--apiserver-ports <list>", "API server ports ('' disables)", "6443")
-    .option(
-      "--ca-file <file>",
+      `${TRUST_BUNDLES.cluster.flag} <file>`,
       "CA bundle (PEM) serving chains must validate against (repeatable)",
       collect,
       [],
     )
     .option(
-      "--kubelet-ca-file <file>",
+      `${TRUST_BUNDLES.kubelet.flag} <file>`,
       "CA bundle for kubelet serving certs, when not the cluster CA",
       collect,
       [],
@@ -140,4 +158,30 @@ export function portsFrom(flag: string, value: string): number[] {
   } catch (error) {
     throw new UsageError(`${flag}: ${(error as Error).message}`);
   }
+}
+
+/** Each role's port list from its flag; a role left out of `--roles` gets none. */
+export function rolePortsFrom(flags: ScanFlags): RolePorts {
+  const wanted = rolesFrom(flags.roles);
+  return mapRoles(({ role, ports }) =>
+    wanted.has(role) ? portsFrom(ports.flag, flags[ports.optionKey as RolePortOptionKey]) : [],
+  );
+}
+
+/** `--roles kubelet,apiserver`; `all` (the default) is every role. */
+export function rolesFrom(value: string): Set<ScannedRole> {
+  const names = value
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
+  if (names.length === 1 && names[0] === "all") return new Set(SCANNED_ROLES);
+  const roles = new Set<ScannedRole>();
+  for (const name of names) {
+    const role = SCANNED_ROLES.find((candidate) => candidate === name);
+    if (role === undefined)
+      throw new UsageError(`--roles: unknown role "${name}" (known: all, ${SCANNED_ROLES.join(", ")})`);
+    roles.add(role);
+  }
+  if (roles.size === 0) throw new UsageError("--roles: name at least one role, or all");
+  return roles;
 }

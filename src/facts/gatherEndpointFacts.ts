@@ -1,6 +1,6 @@
 import type { X509Certificate } from "node:crypto";
 import { isIP, type LookupFunction } from "node:net";
-import { apiserverIdentityFor, type ScanIdentities } from "../identity/index.js";
+import { type ScanIdentities, trustedIdentityFor } from "../identity/index.js";
 import {
   type AuthFacts,
   type Endpoint,
@@ -11,18 +11,18 @@ import {
   type TlsSession,
 } from "../model/index.js";
 import { captureTls, type TlsCapture, type TlsProtocolScan, type TlsScanMode } from "../net/index.js";
+import { DETECTION_PATHS, roleDefinition } from "../roles/index.js";
 import type { ConnectionGate } from "../scan/index.js";
 import { MalformedCertificateError, summarizeCertificate, validateChain } from "../x509/index.js";
 import { detectRole } from "./detectRole.js";
 import { gatherAuthFacts, type IdentityCredentials } from "./gatherAuthFacts.js";
 import { gatherProtocolFacts } from "./gatherProtocolFacts.js";
-import { PATHS_BY_ROLE, ROLE_DETECTION_PATHS } from "./requestPlan.js";
 
 /** What gathering needs to know about the operator's set-up; no verdicts here, only facts. */
 export interface GatherContext {
   timeoutMs: number;
   gate: ConnectionGate;
-  /** Anchors for a role's serving chain: the kubelet CA for kubelets, the cluster CA otherwise. */
+  /** Anchors for a role's serving chain: its definition's trust bundle (the cluster CA for a role not known yet). */
   anchorsFor(role: Role): X509Certificate[];
   identities: ScanIdentities;
   /** Resolver that refuses out-of-scope answers, when --scope is set. */
@@ -39,8 +39,9 @@ export async function gatherEndpointFacts(
   endpoint: Endpoint,
   context: GatherContext,
 ): Promise<GatheredFacts> {
-  if (endpoint.role === "kubelet-readonly")
-    return gatherPlainHttpFacts(endpoint, "kubelet-readonly", context, {});
+  // A role designed to speak plain HTTP (the read-only port) is asked over HTTP directly.
+  if (roleDefinition(endpoint.role)?.transport === "plain")
+    return gatherPlainHttpFacts(endpoint, endpoint.role, context, {});
   await context.gate.take();
   const capture = await captureTls(endpoint, {
     timeoutMs: context.timeoutMs,
@@ -64,7 +65,7 @@ export async function gatherEndpointFacts(
   };
   let known: AuthFacts = {};
   if (endpoint.role === "unknown") {
-    known = await gatherAuthFacts(endpoint, true, ROLE_DETECTION_PATHS, { anonymous: null }, context);
+    known = await gatherAuthFacts(endpoint, true, DETECTION_PATHS, { anonymous: null }, context);
     facts.role = detectRole(endpoint.port, true, known.anonymous ?? []);
     // The chain was judged against the cluster CA before the role was known; kubelets may have their own.
     Object.assign(facts, chainFacts({ ...endpoint, role: facts.role }, capture.servedChainDer, context));
@@ -154,7 +155,7 @@ async function gatherPlainHttpFacts(
   const facts: GatheredFacts = { ...blankFacts(endpoint, role), error: seen.error ?? null };
   let known: AuthFacts = {};
   if (role === "unknown") {
-    known = await gatherAuthFacts(endpoint, false, ROLE_DETECTION_PATHS, { anonymous: null }, context);
+    known = await gatherAuthFacts(endpoint, false, DETECTION_PATHS, { anonymous: null }, context);
     facts.role = detectRole(endpoint.port, false, known.anonymous ?? []);
   }
   facts.auth = await authFactsFor(endpoint, facts.role, false, context, known);
@@ -179,19 +180,15 @@ async function authFactsFor(
   context: GatherContext,
   known: AuthFacts,
 ): Promise<AuthFacts> {
-  const paths = PATHS_BY_ROLE[role];
-  if (!paths) return known;
+  const definition = roleDefinition(role);
+  if (!definition || definition.paths.length === 0) return known;
   const identities: IdentityCredentials = { anonymous: null };
   if (tls) {
     identities.untrusted = { credentials: context.identities.untrusted };
-    const kubeletPair = context.identities.trustedForKubelets;
-    const trusted =
-      role === "apiserver"
-        ? apiserverIdentityFor(context.identities, endpoint)
-        : kubeletPair && { credentials: kubeletPair };
+    const trusted = trustedIdentityFor(context.identities, definition.trustedIdentity, endpoint);
     if (trusted) identities.trusted = trusted;
   }
-  return gatherAuthFacts(endpoint, tls, paths, identities, context, known);
+  return gatherAuthFacts(endpoint, tls, definition.paths, identities, context, known);
 }
 
 function protocolSummary(protocols: TlsProtocolScan | null): Partial<TlsSession> {

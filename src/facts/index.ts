@@ -1,5 +1,5 @@
 export { authenticatedUser } from "./authenticatedUser.js";
-export { detectRole } from "./detectRole.js";
+export { detectRole, wellKnownRoleOf } from "./detectRole.js";
 export { type AuthRequestContext, gatherAuthFacts, toAuthProbe } from "./gatherAuthFacts.js";
 export {
   blankFacts,
@@ -7,4 +7,4 @@ export {
   type GatheredFacts,
   gatherEndpointFacts,
 } from "./gatherEndpointFacts.js";
-export { PATHS_BY_ROLE, REQUESTS_IN_FLIGHT_PER_ENDPOINT } from "./requestPlan.js";
+export { REQUESTS_IN_FLIGHT_PER_ENDPOINT } from "./requestPlan.js";

@@ -5,4 +5,5 @@ export {
   type PresentedIdentity,
   prepareScanIdentities,
   type ScanIdentities,
+  trustedIdentityFor,
 } from "./scanIdentities.js";

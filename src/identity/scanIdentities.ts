@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { InputError } from "../model/index.js";
 import type { ClientIdentity, ServerVerification } from "../net/index.js";
+import type { TrustedIdentityKind } from "../roles/index.js";
 import { mintUntrustedClientIdentity } from "../x509/index.js";
 
 /**
@@ -46,6 +47,22 @@ export function apiserverIdentityFor(
       : { credentials: kubeconfig.identity, verifyServer: kubeconfig.verifyServer };
   }
   return identities.clientPair === null ? null : { credentials: identities.clientPair };
+}
+
+/** The identity a role's definition says it is shown as "trusted", when the operator supplied one. */
+export function trustedIdentityFor(
+  identities: ScanIdentities,
+  kind: TrustedIdentityKind,
+  target: { host: string; port: number },
+): PresentedIdentity | null {
+  switch (kind) {
+    case "kubelet-client":
+      return identities.trustedForKubelets && { credentials: identities.trustedForKubelets };
+    case "apiserver-client":
+      return apiserverIdentityFor(identities, target);
+    case "none":
+      return null;
+  }
 }
 
 export class IdentityFileError extends InputError {

@@ -1,7 +1,7 @@
 import { type ClusterAccess, clientIdentityOf, listNodes, loadClusterAccess } from "../kubeconfig/index.js";
 import type { Endpoint } from "../model/index.js";
+import type { RolePorts } from "../roles/index.js";
 import type { ScopeGuard } from "../scope/index.js";
-import type { RolePorts } from "../targets/index.js";
 
 export interface DiscoveredCluster {
   access: ClusterAccess;
@@ -35,7 +35,7 @@ export async function discoverCluster(
   for (const node of listing.nodes) {
     if (node.address === null) continue;
     endpoints.push({ host: node.address, port: node.kubeletPort, role: "kubelet" });
-    for (const port of options.ports.readonlyPorts)
+    for (const port of options.ports["kubelet-readonly"])
       endpoints.push({ host: node.address, port, role: "kubelet-readonly" });
   }
   return { access, endpoints, listingError: listing.error?.message ?? null };

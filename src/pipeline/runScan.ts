@@ -22,10 +22,11 @@ import {
 } from "../model/index.js";
 import { type EndpointFacts, evaluateProbes, loadProbes, type ScanContext } from "../probes/index.js";
 import { sortEndpoints, summarize } from "../report/index.js";
+import { anchorsForRole, loadTrustBundles } from "../roles/index.js";
 import { connectionGate, DeadlineExceeded, schedule, withWorkDeadline } from "../scan/index.js";
 import { type ScopeGuard, scopeGuard } from "../scope/index.js";
 import { streamEndpoints, type TargetItem } from "../targets/index.js";
-import { loadCaBundle, summarizeCertificate } from "../x509/index.js";
+import { summarizeCertificate } from "../x509/index.js";
 import { clientIdentityOf, discoverCluster } from "./clusterDiscovery.js";
 import type { ScanOptions } from "./scanOptions.js";
 import { toolVersion } from "./toolVersion.js";
@@ -69,19 +70,15 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       catalogue.benchmarks.map((candidate) => candidate.id),
     );
   }
-  const clusterAnchors = await loadCaBundle(options.trust.caFiles);
-  const kubeletAnchors =
-    options.trust.kubeletCaFiles.length > 0
-      ? await loadCaBundle(options.trust.kubeletCaFiles)
-      : clusterAnchors;
-  const anchorsFor = (role: Role): X509Certificate[] =>
-    role === "kubelet" || role === "kubelet-readonly" ? kubeletAnchors : clusterAnchors;
+  const anchors = await loadTrustBundles(options.trust);
+  const clusterAnchors = anchors.cluster;
+  const anchorsFor = (role: Role): X509Certificate[] => anchorsForRole(anchors, role);
   const scope = scopeGuard(options.scope ?? []);
   const hasTargets = options.targets.targets.length > 0 || options.targets.targetFiles.length > 0;
   const cluster = options.cluster
     ? await discoverCluster(options.cluster, {
         scanNodes: !hasTargets,
-        ports: options.targets,
+        ports: options.targets.ports,
         timeoutMs: options.pacing.timeoutMs,
         scope,
       })

@@ -1,9 +1,9 @@
 import { type Endpoint, endpointKey } from "../model/index.js";
+import { type PortRole, portRolesOf } from "../roles/index.js";
 import { AddressSet } from "./addressSet.js";
 import { TargetError } from "./errors.js";
 import { normaliseHostname } from "./hostname.js";
 import { formatIpAddress } from "./ipAddress.js";
-import { type PortRole, portRolesOf } from "./ports.js";
 import { shardOf } from "./shard.js";
 import { assertNotTooLarge } from "./sizeGuard.js";
 import { parseTarget, type TargetExpression } from "./targetExpression.js";
@@ -54,7 +54,7 @@ export async function* streamEndpoints(plan: TargetPlan): AsyncGenerator<TargetI
 
 async function* streamAllEndpoints(plan: TargetPlan): AsyncGenerator<TargetItem, void, undefined> {
   const positional = validateTargets(plan.targets, plan);
-  const expander = new EndpointExpander(portRolesOf(plan), AddressSet.parse(plan.exclude, "exclusion"));
+  const expander = new EndpointExpander(portRolesOf(plan.ports), AddressSet.parse(plan.exclude, "exclusion"));
   for (const expression of positional) yield* expander.expand(expression);
   for (const file of plan.targetFiles) {
     for await (const line of readTargetLines(file, plan.stdin)) {

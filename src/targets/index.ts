@@ -13,8 +13,8 @@ export {
   TargetTooLargeError,
 } from "./errors.js";
 export { formatIpAddress, type IpAddress, type IpFamily, ipv4ToMapped, parseIpAddress } from "./ipAddress.js";
-export { DEFAULT_ROLE_PORTS, parsePortList, type RolePorts } from "./ports.js";
+export { parsePortList } from "./ports.js";
 export { parseShard, type Shard, ShardSyntaxError, shardOf } from "./shard.js";
 export { countAddresses, MAX_ADDRESSES_PER_EXPRESSION } from "./sizeGuard.js";
 export { parseTarget, type TargetExpression } from "./targetExpression.js";
-export { createTargetPlan, type TargetPlan } from "./targetPlan.js";
+export { createTargetPlan, type TargetPlan, type TargetPlanFields } from "./targetPlan.js";

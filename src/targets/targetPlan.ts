@@ -1,8 +1,10 @@
-import { DEFAULT_ROLE_PORTS, type RolePorts } from "./ports.js";
+import { type RolePorts, rolePortsWith } from "../roles/index.js";
 import type { Shard } from "./shard.js";
 
 /** Everything that decides which endpoints a scan visits, grouped in one value the CLI builds from flags. */
-export interface TargetPlan extends RolePorts {
+export interface TargetPlan {
+  /** The ports each role is scanned on for a host without an explicit port; an empty list disables the role. */
+  ports: RolePorts;
   /** Positional targets, as typed. */
   targets: string[];
   /** `-f FILE` paths in order; `-` is standard input. */
@@ -17,16 +19,17 @@ export interface TargetPlan extends RolePorts {
   stdin?: NodeJS.ReadableStream;
 }
 
+/** What createTargetPlan takes: any field of a plan; `ports` names only the roles whose lists change. */
+export type TargetPlanFields = Partial<Omit<TargetPlan, "ports">> & { ports?: Partial<RolePorts> };
+
 /** A plan with the default port lists and nothing else set, overridden by `fields`. */
-export function createTargetPlan(fields: Partial<TargetPlan> = {}): TargetPlan {
+export function createTargetPlan(fields: TargetPlanFields = {}): TargetPlan {
   return {
     targets: [],
     targetFiles: [],
     exclude: [],
     allowLarge: false,
-    kubeletPorts: [...DEFAULT_ROLE_PORTS.kubeletPorts],
-    readonlyPorts: [...DEFAULT_ROLE_PORTS.readonlyPorts],
-    apiserverPorts: [...DEFAULT_ROLE_PORTS.apiserverPorts],
     ...fields,
+    ports: rolePortsWith(fields.ports ?? {}),
   };
 }

@@ -1,12 +1,13 @@
 import type { Endpoint } from "../../src/model/index.js";
+import { onlyRolePorts } from "../../src/roles/index.js";
 import {
   createTargetPlan,
   streamEndpoints,
   type TargetItem,
-  type TargetPlan,
+  type TargetPlanFields,
 } from "../../src/targets/index.js";
 
-export async function collect(fields: Partial<TargetPlan>): Promise<TargetItem[]> {
+export async function collect(fields: TargetPlanFields): Promise<TargetItem[]> {
   const items: TargetItem[] = [];
   for await (const item of streamEndpoints(createTargetPlan(fields))) items.push(item);
   return items;
@@ -26,4 +27,4 @@ export function linesOf(items: TargetItem[]): string[] {
 }
 
 /** One port per role off, only the kubelet port on: one endpoint per address keeps expectations short. */
-export const KUBELET_ONLY: Partial<TargetPlan> = { readonlyPorts: [], apiserverPorts: [] };
+export const KUBELET_ONLY: TargetPlanFields = { ports: onlyRolePorts({ kubelet: [10250] }) };

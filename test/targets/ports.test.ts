@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { onlyRolePorts } from "../../src/roles/index.js";
 import { formatDryRunLine, PortListError, parsePortList } from "../../src/targets/index.js";
 import { collect, linesOf } from "./helpers.js";
 
@@ -45,9 +46,7 @@ describe("ports and roles", () => {
   it("uses the configured lists, and an empty list disables its role", async () => {
     const items = await collect({
       targets: ["node1.example"],
-      kubeletPorts: [10250, 10350],
-      readonlyPorts: [],
-      apiserverPorts: [443],
+      ports: onlyRolePorts({ kubelet: [10250, 10350], apiserver: [443] }),
     });
     expect(linesOf(items)).toEqual([
       "node1.example:10250 kubelet",
@@ -56,9 +55,7 @@ describe("ports and roles", () => {
     ]);
     const none = await collect({
       targets: ["10.0.0.1"],
-      kubeletPorts: [],
-      readonlyPorts: [],
-      apiserverPorts: [],
+      ports: onlyRolePorts({}),
     });
     expect(none).toEqual([]);
   });
@@ -66,9 +63,7 @@ describe("ports and roles", () => {
   it("probes a port listed under two roles once, under the first", async () => {
     const items = await collect({
       targets: ["10.0.0.1"],
-      kubeletPorts: [443],
-      readonlyPorts: [],
-      apiserverPorts: [443],
+      ports: onlyRolePorts({ kubelet: [443], apiserver: [443] }),
     });
     expect(linesOf(items)).toEqual(["10.0.0.1:443 kubelet"]);
   });

@@ -1,0 +1,172 @@
+import type { Role } from "../model/index.js";
+
+/**
+ * What kubetls knows about each Kubernetes component it scans, in one place (kube-bench's cfg/config.yaml
+ * idea; nmap NSE scripts declare their own portrule). Everything role-specific in the pipeline reads this
+ * table: port lists and their flags, the trust bundle and identity used, the paths asked, detection.
+ * The probes that apply to a role are the probes/*.yaml files that list it under `roles:`.
+ */
+
+/** A role kubetls can be told to scan on a port list; "other" and "unknown" are only ever detected. */
+export type ScannedRole = Exclude<Role, "other" | "unknown">;
+
+/** Which CA bundle judges a role's serving chain (see TRUST_BUNDLES for the flags and fallbacks). */
+export type TrustBundle = "cluster" | "kubelet";
+
+/**
+ * Which operator identity a role is shown as "trusted":
+ * - kubelet-client: what the API server presents to kubelets (--client-cert, else the kubeconfig's certificate);
+ * - apiserver-client: the kubeconfig user on its own API server, else --client-cert;
+ * - none: the role authenticates nobody (plain HTTP), so only the anonymous request is made.
+ */
+export type TrustedIdentityKind = "kubelet-client" | "apiserver-client" | "none";
+
+/** An anonymous answer that identifies a role; a hint without `path` or `status` matches any. */
+export interface AnswerHint {
+  path?: string;
+  status?: number;
+  body: RegExp;
+}
+
+export interface RoleDefinition {
+  role: ScannedRole;
+  /** For help text and docs. */
+  title: string;
+  /** The ports scanned on every host by default, and the flag (`''` disables the role) that replaces them. */
+  ports: {
+    defaults: readonly number[];
+    flag: string;
+    /** The commander key of `flag`. */
+    optionKey: string;
+    help: string;
+  };
+  /** What the port is designed to speak. A TLS role answering plain HTTP is a finding, not a detection error. */
+  transport: "tls" | "plain";
+  trustBundle: TrustBundle;
+  trustedIdentity: TrustedIdentityKind;
+  /** The read-only paths asked, under every identity. Nothing else is ever requested of this role. */
+  paths: readonly string[];
+  /**
+   * How a host:port target is recognised as this role from its anonymous answers. `transport` says on which
+   * kind of connection the hints count ("any": both).
+   */
+  detection: { hints: readonly AnswerHint[]; transport: "tls" | "plain" | "any" };
+  /** Ports that stand for this role when nothing it answered tells (a handshake that wants a certificate). */
+  wellKnownPorts: readonly number[];
+  /**
+   * The same-host roles whose answer makes this role's absence (refused, closed) meaningful: a closed
+   * read-only port says something only on a host whose kubelet answered. Empty: absence is never judged.
+   */
+  absenceMeaningfulWhen: readonly ScannedRole[];
+}
+
+const KUBELET_HINTS: readonly AnswerHint[] = [
+  { path: "/pods", status: 200, body: /"kind"\s*:\s*"PodList"/ },
+  // The kubelet's own plain-text refusals; an API server answers Status JSON instead.
+  { path: "/pods", status: 401, body: /^\s*Unauthorized\s*$/ },
+  { path: "/pods", status: 403, body: /^Forbidden \(user=/ },
+];
+
+/**
+ * In port-list order: a port listed under two roles is probed once, under the earlier one (one connection per
+ * host:port is enough).
+ */
+export const ROLE_DEFINITIONS = [
+  {
+    role: "kubelet",
+    title: "kubelet",
+    ports: {
+      defaults: [10250],
+      flag: "--kubelet-ports",
+      optionKey: "kubeletPorts",
+      help: "kubelet TLS ports",
+    },
+    transport: "tls",
+    trustBundle: "kubelet",
+    trustedIdentity: "kubelet-client",
+    paths: ["/pods", "/runningpods/", "/configz", "/metrics", "/healthz"],
+    detection: { hints: KUBELET_HINTS, transport: "tls" },
+    wellKnownPorts: [10250],
+    absenceMeaningfulWhen: [],
+  },
+  {
+    role: "kubelet-readonly",
+    title: "kubelet read-only port",
+    ports: {
+      defaults: [10255],
+      flag: "--readonly-ports",
+      optionKey: "readonlyPorts",
+      help: "read-only kubelet ports",
+    },
+    transport: "plain",
+    trustBundle: "kubelet",
+    trustedIdentity: "none",
+    paths: ["/pods", "/healthz"],
+    detection: { hints: KUBELET_HINTS, transport: "plain" },
+    wellKnownPorts: [10255],
+    absenceMeaningfulWhen: ["kubelet"],
+  },
+  {
+    role: "apiserver",
+    title: "kube-apiserver",
+    ports: {
+      defaults: [6443],
+      flag: "--apiserver-ports",
+      optionKey: "apiserverPorts",
+      help: "API server ports",
+    },
+    transport: "tls",
+    trustBundle: "cluster",
+    trustedIdentity: "apiserver-client",
+    paths: ["/version", "/healthz", "/api"],
+    detection: {
+      hints: [{ body: /"kind"\s*:\s*"Status"/ }, { body: /"gitVersion"\s*:/ }],
+      transport: "any",
+    },
+    wellKnownPorts: [6443, 443],
+    absenceMeaningfulWhen: [],
+  },
+  {
+    role: "etcd",
+    title: "etcd",
+    // Not scanned by default yet: etcd has no checks of its own.
+    ports: { defaults: [], flag: "--etcd-ports", optionKey: "etcdPorts", help: "etcd ports" },
+    transport: "tls",
+    trustBundle: "cluster",
+    trustedIdentity: "none",
+    paths: [],
+    detection: { hints: [{ body: /etcdserver/ }], transport: "any" },
+    wellKnownPorts: [2379, 2380],
+    absenceMeaningfulWhen: [],
+  },
+] as const satisfies readonly RoleDefinition[];
+
+export type RolePortOptionKey = (typeof ROLE_DEFINITIONS)[number]["ports"]["optionKey"];
+
+/** Roles in the order a host:port's anonymous answers are matched against their hints. */
+export const DETECTION_ORDER: readonly ScannedRole[] = ["etcd", "apiserver", "kubelet", "kubelet-readonly"];
+
+/** Asked anonymously of a host:port whose role is not known yet; all are read-only on every role. */
+export const DETECTION_PATHS: readonly string[] = ["/version", "/pods", "/healthz"];
+
+export const SCANNED_ROLES: readonly ScannedRole[] = ROLE_DEFINITIONS.map((definition) => definition.role);
+
+const BY_ROLE = new Map<Role, RoleDefinition>(
+  ROLE_DEFINITIONS.map((definition) => [definition.role, definition]),
+);
+
+/** One value per scanned role, computed from its definition: how port lists and the like are keyed. */
+export function mapRoles<T>(value: (definition: RoleDefinition) => T): Record<ScannedRole, T> {
+  return Object.fromEntries(
+    ROLE_DEFINITIONS.map((definition) => [definition.role, value(definition)]),
+  ) as Record<ScannedRole, T>;
+}
+
+/** The definition of a scanned role; undefined for "other" and "unknown". */
+export function roleDefinition(role: Role): RoleDefinition | undefined {
+  return BY_ROLE.get(role);
+}
+
+export function isScannedRole(role: string): role is ScannedRole {
+  return BY_ROLE.has(role as Role);
+}
