@@ -19,3 +19,4 @@ export { REPORTERS, type RenderOptions, type Reporter } from "./reporters.js";
 export { formatSarif } from "./sarif.js";
 export { summarize } from "./scanResult.js";
 export { formatTable, type TableOptions } from "./table.js";
+export { formatTerminalReport, type TerminalOptions } from "./terminal.js";

@@ -1,12 +1,11 @@
 import type { EndpointResult, ReportFormat, ScanResult } from "../model/index.js";
-import { formatCorrelationTable } from "./correlationTable.js";
 import { formatHtml } from "./html.js";
 import { formatJson } from "./json.js";
 import { formatJsonlLine, formatJsonlSummary } from "./jsonl.js";
 import { formatJunit } from "./junit.js";
 import { formatKubeBench } from "./kubeBench.js";
 import { formatSarif } from "./sarif.js";
-import { formatTable } from "./table.js";
+import { formatTerminalReport } from "./terminal.js";
 
 /** What a destination asks of a report for people; machine formats ignore it. */
 export interface RenderOptions {
@@ -33,9 +32,7 @@ export interface Reporter {
 /** One renderer per format of model's REPORT_FORMAT_CATALOG; the Record makes a missing one a type error. */
 export const REPORTERS: Readonly<Record<ReportFormat, Reporter>> = {
   table: {
-    render: (result, options) =>
-      (result.correlation ? formatCorrelationTable(result.correlation) : "") +
-      formatTable(result, { color: options.color, showClosed: options.showClosed, width: options.width }),
+    render: (result, options) => formatTerminalReport(result, options),
   },
   json: { render: (result) => formatJson(result) },
   jsonl: {
