@@ -5,8 +5,9 @@ import { type AnswerHint, DETECTION_ORDER, ROLE_DEFINITIONS, roleDefinition } fr
  * Role of a host:port target from what it answered anonymously, by the detection hints of each role
  * definition, tried in DETECTION_ORDER (etcd's /version, the API server's Status JSON or gitVersion, the
  * kubelet's PodList and plain-text refusals; kubelet over TLS, its read-only port over plain HTTP).
- * Anything else that answered is "other"; a port that refuses every handshake without a client certificate
- * keeps its well-known role (10250 kubelet, 6443/443 API server, 2379/2380 etcd).
+ * When nothing answered like any role (a handshake that wants a certificate, garbage, an unfamiliar page),
+ * the port's well-known role stands (10250 kubelet, 6443/443 API server, 2379/2380 etcd, ...), so the
+ * role's checks judge what was seen instead of none; on any other port the role is "other".
  */
 export function detectRole(port: number, speaksTls: boolean, probes: readonly AuthProbe[]): Role {
   const answered = probes.filter((probe) => probe.outcome === "http");
@@ -16,10 +17,7 @@ export function detectRole(port: number, speaksTls: boolean, probes: readonly Au
     if (detection.transport !== "any" && (detection.transport === "tls") !== speaksTls) continue;
     if (answered.some((probe) => detection.hints.some((hint) => matches(hint, probe)))) return role;
   }
-  // A handshake that demands a client certificate says nothing about the role: the port number is the best guess.
-  if (probes.length > 0 && probes.every((probe) => probe.outcome === "handshake-rejected"))
-    return wellKnownRoleOf(port) ?? "other";
-  return "other";
+  return wellKnownRoleOf(port) ?? "other";
 }
 
 function matches(hint: AnswerHint, probe: AuthProbe): boolean {

@@ -14,7 +14,7 @@ import { captureTls, type TlsCapture, type TlsProtocolScan, type TlsScanMode } f
 import { DETECTION_PATHS, roleDefinition } from "../roles/index.js";
 import type { ConnectionGate } from "../scan/index.js";
 import { MalformedCertificateError, summarizeCertificate, validateChain } from "../x509/index.js";
-import { detectRole } from "./detectRole.js";
+import { detectRole, wellKnownRoleOf } from "./detectRole.js";
 import { gatherAuthFacts, type IdentityCredentials } from "./gatherAuthFacts.js";
 import { gatherProtocolFacts } from "./gatherProtocolFacts.js";
 
@@ -109,13 +109,18 @@ async function gatherWithoutSession(
   }
   // A refused handshake is still TLS: the server asked for a certificate and would not go on without one.
   const rejected = error.code === "handshake-rejected";
+  // Nothing was said that detects a role: a host:port on a well-known port is judged as that port's role, so
+  // a tarpit or a garbage peer there ends in that role's ERRORs rather than in no verdict at all.
+  const role = endpoint.role === "unknown" ? (wellKnownRoleOf(endpoint.port) ?? "unknown") : endpoint.role;
   const facts: GatheredFacts = {
-    ...blankFacts(endpoint, endpoint.role === "unknown" ? "unknown" : endpoint.role),
+    ...blankFacts(endpoint, role),
     reachable: !neverConnected(error.code),
     error,
     speaksTls: rejected,
   };
   if (!rejected) return facts;
+  // It speaks TLS but would say nothing more: on an unfamiliar port that is all "other" can mean.
+  if (facts.role === "unknown") facts.role = "other";
   // The handshake was refused for want of a client certificate: the raw scanner still saw the TLS <= 1.2
   // Certificate message, so the chain is known even though node:tls never completed.
   const protocols = await gatherProtocolFacts(endpoint, {
@@ -134,13 +139,9 @@ async function gatherWithoutSession(
     };
   }
   if (protocols?.servedChainDer && protocols.servedChainDer.length > 0) {
-    Object.assign(facts, chainFacts(endpoint, protocols.servedChainDer, context));
+    Object.assign(facts, chainFacts({ ...endpoint, role: facts.role }, protocols.servedChainDer, context));
     facts.error = error;
   }
-  if (facts.role === "unknown")
-    facts.role = detectRole(endpoint.port, true, [
-      { path: "/", outcome: "handshake-rejected", status: null, user: null, snippet: null },
-    ]);
   facts.auth = await authFactsFor(endpoint, facts.role, true, context, {});
   return facts;
 }

@@ -93,7 +93,11 @@ class EndpointExpander {
     switch (expression.kind) {
       case "host-port":
         if (this.#excluded.contains(expression.host)) return;
-        yield* this.#once({ host: expression.host, port: expression.port, role: "unknown" });
+        yield* this.#once({
+          host: expression.host,
+          port: expression.port,
+          role: expression.role ?? "unknown",
+        });
         return;
       case "hostname":
         if (this.#excluded.contains(expression.host)) return;

@@ -1,3 +1,4 @@
+import { isScannedRole, SCANNED_ROLES, type ScannedRole } from "../roles/index.js";
 import { TargetSyntaxError } from "./errors.js";
 import { hostnameProblem } from "./hostname.js";
 import {
@@ -19,8 +20,11 @@ export type TargetExpression =
   | { kind: "addresses"; family: IpFamily; first: bigint; last: bigint }
   /** A DNS name as written; resolving it is the network layer's business, not ours. */
   | { kind: "hostname"; host: string }
-  /** An explicit endpoint: `host` is a canonical IP literal (no brackets) or a DNS name as written. */
-  | { kind: "host-port"; host: string; port: number };
+  /**
+   * An explicit endpoint: `host` is a canonical IP literal (no brackets) or a DNS name as written. `role` is set
+   * when the user stated it (`host:port@role`); otherwise the scan detects it from what answers.
+   */
+  | { kind: "host-port"; host: string; port: number; role?: ScannedRole };
 
 const PORT_AFTER_MANY = "a port can only follow a single host, not a CIDR or a range";
 
@@ -32,6 +36,25 @@ export function parseTarget(input: string, entryName = "target"): TargetExpressi
 }
 
 function parseExpression(text: string): ParseResult<TargetExpression> {
+  const at = text.lastIndexOf("@");
+  if (at >= 0) return parseStatedRole(text.slice(0, at), text.slice(at + 1));
+  return parseWithoutRole(text);
+}
+
+/** `10.0.0.7:2379@etcd`: the role is stated, not detected. Only an explicit host:port can carry one. */
+function parseStatedRole(target: string, roleName: string): ParseResult<TargetExpression> {
+  if (!isScannedRole(roleName))
+    return rejected(
+      `unknown role ${JSON.stringify(roleName)} after '@' (known: ${SCANNED_ROLES.join(", ")})`,
+    );
+  const expression = parseWithoutRole(target);
+  if (!expression.ok) return expression;
+  if (expression.value.kind !== "host-port")
+    return rejected("a role (@role) can only follow host:port; bare hosts are probed on every role's ports");
+  return parsed({ ...expression.value, role: roleName });
+}
+
+function parseWithoutRole(text: string): ParseResult<TargetExpression> {
   if (text === "") return rejected("empty target");
   if (/\s/.test(text)) return rejected("contains whitespace (give one target per argument or line)");
   if (text.startsWith("[")) return parseBracketed(text);

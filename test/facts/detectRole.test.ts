@@ -52,10 +52,15 @@ describe("detectRole: a host:port's role from what it answered anonymously", () 
     expect(detectRole(10250, true, [rejected("/pods")])).toBe("kubelet");
     expect(detectRole(6443, true, [rejected("/version")])).toBe("apiserver");
     expect(detectRole(2379, true, [rejected("/version")])).toBe("etcd");
-    expect(detectRole(8080, true, [rejected("/version")])).toBe("other");
+    expect(detectRole(8081, true, [rejected("/version")])).toBe("other");
+  });
+  it("falls back to the port's well-known role when no answer identifies a role", () => {
+    expect(detectRole(10250, true, [answer("/pods", 404, "404 page not found")])).toBe("kubelet");
+    expect(detectRole(6443, true, [])).toBe("apiserver");
+    expect(detectRole(10255, false, [answer("/pods", 200, "<html>hello</html>")])).toBe("kubelet-readonly");
   });
   it("calls anything else other", () => {
-    expect(detectRole(8080, false, [answer("/pods", 200, "<html>hello</html>")])).toBe("other");
-    expect(detectRole(8080, false, [])).toBe("other");
+    expect(detectRole(8081, false, [answer("/pods", 200, "<html>hello</html>")])).toBe("other");
+    expect(detectRole(8081, false, [])).toBe("other");
   });
 });

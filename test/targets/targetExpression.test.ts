@@ -157,3 +157,35 @@ describe("parseTarget: malformed input", () => {
     expect(error.message).toBe(`invalid target ${JSON.stringify(input)}: ${error.reason}`);
   });
 });
+
+describe("parseTarget: a stated role (host:port@role)", () => {
+  it("keeps the role stated after '@' on host:port, IPv4, names and bracketed IPv6", () => {
+    expect(parseTarget("10.0.0.7:2379@etcd")).toEqual({
+      kind: "host-port",
+      host: "10.0.0.7",
+      port: 2379,
+      role: "etcd",
+    });
+    expect(parseTarget("node1.example:8443@kubelet")).toMatchObject({ port: 8443, role: "kubelet" });
+    expect(parseTarget("[fd00::1]:6443@apiserver")).toMatchObject({ host: "fd00::1", role: "apiserver" });
+    expect(parseTarget("10.0.0.7:10250")).not.toHaveProperty("role");
+  });
+
+  it("refuses an unknown role, naming the known ones, and a role after anything but host:port", () => {
+    expect(() => parseTarget("10.0.0.7:2379@etcdd")).toThrow(/unknown role "etcdd".*kubelet-readonly/);
+    expect(() => parseTarget("10.0.0.7:2379@")).toThrow(/unknown role ""/);
+    expect(() => parseTarget("10.0.0.0/24@kubelet")).toThrow(/only follow host:port/);
+    expect(() => parseTarget("node1.example@kubelet")).toThrow(/only follow host:port/);
+    expect(() => parseTarget("10.0.0.7:2379@other")).toThrow(TargetSyntaxError);
+  });
+});
+
+describe("streamEndpoints with a stated role", () => {
+  it("yields the stated role instead of unknown", async () => {
+    const { collect, linesOf } = await import("./helpers.js");
+    expect(linesOf(await collect({ targets: ["10.0.0.7:12379@etcd", "10.0.0.8:10250"] }))).toEqual([
+      "10.0.0.7:12379 etcd",
+      "10.0.0.8:10250 unknown",
+    ]);
+  });
+});
