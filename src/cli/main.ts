@@ -2,8 +2,10 @@
 import { Command, CommanderError } from "commander";
 import { toolVersion } from "../pipeline/index.js";
 import { registerCertsCommand } from "./certsCommand.js";
+import { registerCompletionCommand } from "./completion.js";
 import { registerDemoCommand } from "./demoCommand.js";
 import { describeFailure, EXIT } from "./exitCodes.js";
+import { ROOT_EXAMPLES } from "./helpText.js";
 import { registerLabCommand } from "./labCommand.js";
 import { registerMergeCommand } from "./mergeCommand.js";
 import { registerScanCommand } from "./scanCommand.js";
@@ -13,12 +15,19 @@ const program = new Command()
   .description("Active TLS prober for Kubernetes: what kubelets and API servers really do on the wire")
   .version(toolVersion())
   .exitOverride()
-  .showHelpAfterError();
+  .addHelpText("after", ROOT_EXAMPLES)
+  // A bad flag gets one error line and a hint, not the whole help: the error is what the user needs to see.
+  .showHelpAfterError("hint: kubetls --help lists the commands")
+  .configureOutput({ outputError: (text, write) => write(`kubetls: ${text}`) });
 registerScanCommand(program);
 registerLabCommand(program);
 registerDemoCommand(program);
 registerMergeCommand(program);
 registerCertsCommand(program);
+registerCompletionCommand(program);
+for (const command of program.commands) {
+  command.showHelpAfterError(`hint: kubetls ${command.name()} --help lists its flags and examples`);
+}
 
 try {
   await program.parseAsync(process.argv);

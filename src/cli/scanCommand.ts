@@ -11,6 +11,7 @@ import {
 } from "../targets/index.js";
 import { EXIT, UsageError } from "./exitCodes.js";
 import { hasFindingsAtOrAbove, parseFailOn } from "./failOn.js";
+import { SCAN_EXAMPLES } from "./helpText.js";
 import { chooseReportFormat, requestedOutputs } from "./reportFormats.js";
 import { runAndReport } from "./runAndReport.js";
 import { addScanFlags, parseTlsScan, rolePortsFrom, type ScanFlags } from "./scanFlags.js";
@@ -23,7 +24,8 @@ export function registerScanCommand(program: Command): void {
       .argument(
         "[targets...]",
         "10.0.0.7 | 10.0.0.0/24 | 10.0.0.10-40 | fd00::/120 | node1.example | host:port | [v6]:port",
-      ),
+      )
+      .addHelpText("after", SCAN_EXAMPLES),
   ).action(async (targets: string[], flags: ScanFlags) => {
     process.exitCode = await scan(targets, flags);
   });
@@ -32,13 +34,20 @@ export function registerScanCommand(program: Command): void {
 export async function scan(targets: string[], flags: ScanFlags): Promise<number> {
   const format = chooseReportFormat(flags.format, flags.output);
   const failOn = parseFailOn(flags.failOn);
-  if (targets.length === 0 && flags.targetsFile.length === 0 && flags.kubeconfig === undefined) {
-    throw new UsageError("no targets: give addresses, ranges or names, -f FILE, or --kubeconfig FILE");
+  const targetFiles = [...flags.targetsFile];
+  if (targets.length === 0 && targetFiles.length === 0 && flags.kubeconfig === undefined) {
+    // As tlsx and nuclei do: with nothing on the command line, a pipe or a redirected file is the target list.
+    if (process.stdin.isTTY === true || !(await stdinHasData())) {
+      throw new UsageError(
+        "no targets: give addresses, ranges or names, -f FILE, --kubeconfig FILE, or pipe them on stdin",
+      );
+    }
+    targetFiles.push("-");
   }
   validateTargets(targets, { allowLarge: flags.allowLarge === true });
   const plan = createTargetPlan({
     targets,
-    targetFiles: flags.targetsFile,
+    targetFiles,
     exclude: flags.exclude,
     ports: rolePortsFrom(flags),
     allowLarge: flags.allowLarge === true,
@@ -105,4 +114,27 @@ function totalEndpoints(plan: TargetPlan): bigint | null {
     else total += (expression.last - expression.first + 1n) * portsPerAddress;
   }
   return plan.shard ? total / BigInt(plan.shard.count) : total;
+}
+
+/** Whether stdin holds at least one byte; what was read is put back for the targets reader. */
+function stdinHasData(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const stdin = process.stdin;
+    const finish = (hasData: boolean) => {
+      stdin.off("readable", onReadable);
+      stdin.off("end", onEnd);
+      stdin.off("error", onEnd);
+      resolve(hasData);
+    };
+    const onReadable = () => {
+      const chunk: Buffer | string | null = stdin.read();
+      if (chunk === null) return finish(false);
+      stdin.unshift(chunk);
+      finish(true);
+    };
+    const onEnd = () => finish(false);
+    stdin.on("readable", onReadable);
+    stdin.once("end", onEnd);
+    stdin.once("error", onEnd);
+  });
 }

@@ -102,7 +102,7 @@ export function addScanFlags(command: Command): Command {
       collect,
       [],
     )
-    .option("--concurrency <n>", "endpoints probed at once", positiveInteger("--concurrency"), 64)
+    .option("-c, --concurrency <n>", "endpoints probed at once", positiveInteger("--concurrency"), 64)
     .option(
       "--rate <n>",
       "new connections per second across the scan (default: unlimited)",
