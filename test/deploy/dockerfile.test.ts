@@ -46,6 +46,26 @@ describe("Dockerfile", () => {
     expect(script.indexOf("npm run build")).toBeLessThan(script.indexOf("npm prune"));
   });
 
+  it("hands npm ci the EXTRA_CA_CERTS build argument, in the build stage only", () => {
+    const declaredIn = instructions
+      .filter(
+        (instruction) => instruction.keyword === "ARG" && instruction.value.startsWith("EXTRA_CA_CERTS"),
+      )
+      .map((instruction) => instruction.stage);
+    expect(declaredIn).toEqual([0]);
+    const install = inStage(0, "RUN").find((run) => /npm ci\b/.test(run.value))?.value ?? "";
+    // Only when given: an empty NODE_EXTRA_CA_CERTS file makes node warn on every start.
+    expect(install).toMatch(
+      /if \[ -n "\$EXTRA_CA_CERTS" \]; then .*export NODE_EXTRA_CA_CERTS=(\S+);.*fi.*npm ci/,
+    );
+    expect(runtime("ARG")).toEqual([]);
+    expect(
+      runtime("ENV")
+        .map((env) => env.value)
+        .join(" "),
+    ).not.toMatch(/EXTRA_CA|NODE_EXTRA_CA_CERTS/);
+  });
+
   it("ships the built CLI, probes/, schema/ and the production modules in the runtime stage", () => {
     const destinations = runtime("COPY").map((instruction) => copyOf(instruction).destination);
     for (const needed of ["./dist/src", "./probes", "./schema", "./node_modules", "./package.json"]) {
