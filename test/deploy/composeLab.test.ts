@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, startLab } from "../../src/lab/index.js";
 import type { EndpointResult } from "../../src/model/index.js";
-import type { ScanResult } from "../../src/report/index.js";
+import type { ScanResult } from "../../src/model/index.js";
 import { runCli, uniqueLabNetwork } from "../support/cli.js";
 import { resultSchemaErrors } from "../support/schema.js";
 import { ROOT } from "./repository.js";
