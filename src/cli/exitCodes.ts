@@ -6,6 +6,10 @@ export const EXIT = {
   findings: 1,
   usage: 2,
   scanFailed: 3,
+  /** No endpoint was open, or every target was invalid: nothing was observed, so nothing is vouched for. */
+  nothingObserved: 4,
+  /** The reader of stdout went away (`| head`): the shell's code for a death by SIGPIPE. */
+  readerGone: 141,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

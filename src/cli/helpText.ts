@@ -6,7 +6,8 @@ Exit codes:
   ${EXIT.ok}  no check at or above --fail-on (default FAIL)
   ${EXIT.findings}  findings at or above --fail-on
   ${EXIT.usage}  usage error: bad flag, target, file, benchmark
-  ${EXIT.scanFailed}  the scan itself failed, or a report could not be written`;
+  ${EXIT.scanFailed}  the scan itself failed, or a report could not be written
+  ${EXIT.nothingObserved}  nothing was observed: no endpoint was open, or every target was invalid`;
 
 export const ROOT_EXAMPLES = `
 Examples:

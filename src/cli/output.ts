@@ -3,6 +3,7 @@ import { createWriteStream } from "node:fs";
 import type { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { InputError } from "../model/index.js";
+import { writeToStdout } from "./readerGone.js";
 
 /** Where the report goes: stdout, or a file given with -o (created or truncated). */
 export interface ReportSink {
@@ -21,7 +22,7 @@ export interface ReportSink {
 export async function openSink(path: string | undefined): Promise<ReportSink> {
   if (path === undefined || path === "-") {
     return {
-      write: (text) => writeWithBackpressure(process.stdout, text),
+      write: writeToStdout,
       close: async () => {},
       isTTY: process.stdout.isTTY === true,
       columns: process.stdout.columns,

@@ -32,3 +32,13 @@ export function renderReport(format: ReportFormat, result: ScanResult, destinati
     verbose: destination.verbose,
   });
 }
+
+/** The report in pieces, for a destination written as they come (JSON of a large sweep is never one string). */
+export function renderReportChunks(
+  format: ReportFormat,
+  result: ScanResult,
+  destination: Destination,
+): Iterable<string> {
+  const chunks = REPORTERS[format].chunks;
+  return chunks ? chunks(result) : [renderReport(format, result, destination)];
+}

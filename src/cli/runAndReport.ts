@@ -6,7 +6,7 @@ import { loadProbes } from "../probes/index.js";
 import { REPORTERS } from "../report/index.js";
 import { openSink } from "./output.js";
 import { progressReporter } from "./progress.js";
-import { PIPED_WIDTH, renderReport } from "./renderReport.js";
+import { PIPED_WIDTH, renderReport, renderReportChunks } from "./renderReport.js";
 import type { ReportFormat } from "./reportFormats.js";
 
 export interface ReportPlan {
@@ -23,7 +23,10 @@ export interface ReportPlan {
   progress: { progress: boolean; quiet: boolean; total: bigint | null };
 }
 
-/** Runs one scan and writes its reports; jsonl streams while the scan runs, the rest at the end. */
+/**
+ * Runs one scan and writes its reports; jsonl streams while the scan runs, the rest at the end. JSON is
+ * written piece by piece. Invalid target lines and caps the scan applied go to stderr as they happen.
+ */
 export async function runAndReport(
   options: Omit<ScanOptions, "onEndpoint">,
   plan: ReportPlan,
@@ -33,12 +36,24 @@ export async function runAndReport(
   const sink = await openSink(plan.outputPath);
   const progress = progressReporter(plan.progress);
   const stream = REPORTERS[plan.format].stream;
+  const warn = (line: string) => {
+    if (!plan.progress.quiet) progress.interrupt(() => process.stderr.write(`kubetls: ${line}\n`));
+  };
   try {
     const scanned = await runScan({
       ...options,
       onEndpoint: async (endpoint) => {
         progress.onEndpoint(endpoint);
         if (stream) await sink.write(stream.endpoint(endpoint));
+      },
+      onSettled: (state) => progress.onSettled(state),
+      onInvalidTarget: (invalid) => {
+        options.onInvalidTarget?.(invalid);
+        warn(`skipping ${invalid.source}: ${invalid.input}: ${invalid.reason}`);
+      },
+      onNotice: (notice) => {
+        options.onNotice?.(notice);
+        warn(notice);
       },
     });
     progress.finish();
@@ -50,10 +65,10 @@ export async function runAndReport(
       : scanned;
     const render = { showClosed: plan.showClosed, verbose: plan.verbose };
     if (stream) await sink.write(stream.end(result));
-    else
-      await sink.write(
-        renderReport(plan.format, result, { ...render, isTTY: sink.isTTY, columns: sink.columns }),
-      );
+    else {
+      const destination = { ...render, isTTY: sink.isTTY, columns: sink.columns };
+      for (const chunk of renderReportChunks(plan.format, result, destination)) await sink.write(chunk);
+    }
     await Promise.all(
       plan.extraOutputs.map(({ format, path }) =>
         writeFile(path, renderReport(format, result, { ...render, isTTY: false, columns: PIPED_WIDTH })),
@@ -61,6 +76,7 @@ export async function runAndReport(
     );
     return result;
   } finally {
+    progress.finish();
     await sink.close();
   }
 }

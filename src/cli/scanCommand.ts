@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { ScanResult } from "../model/index.js";
 import { portsPerHost } from "../roles/index.js";
 import {
   createTargetPlan,
@@ -12,7 +13,8 @@ import {
 import { EXIT, UsageError } from "./exitCodes.js";
 import { hasFindingsAtOrAbove, parseFailOn } from "./failOn.js";
 import { SCAN_EXAMPLES } from "./helpText.js";
-import { chooseReportFormat, requestedOutputs } from "./reportFormats.js";
+import { isReaderGone, writeToStdout } from "./readerGone.js";
+import { chooseReportFormat, type ReportFormat, requestedOutputs } from "./reportFormats.js";
 import { runAndReport } from "./runAndReport.js";
 import { addScanFlags, parseTlsScan, rolePortsFrom, type ScanFlags } from "./scanFlags.js";
 
@@ -53,13 +55,28 @@ export async function scan(targets: string[], flags: ScanFlags): Promise<number>
     allowLarge: flags.allowLarge === true,
     shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
   });
-  if (flags.dryRun) {
-    for await (const item of streamEndpoints(plan)) {
-      if (item.kind === "endpoint") process.stdout.write(`${formatDryRunLine(item.endpoint)}\n`);
-      else process.stderr.write(`kubetls: skipping ${item.source}: ${item.reason}\n`);
-    }
-    return EXIT.ok;
+  try {
+    return flags.dryRun ? await dryRun(plan) : await scanPlan(plan, flags, format, failOn);
+  } catch (error) {
+    if (isReaderGone(error)) return EXIT.readerGone;
+    throw error;
   }
+}
+
+async function dryRun(plan: TargetPlan): Promise<number> {
+  for await (const item of streamEndpoints(plan)) {
+    if (item.kind === "endpoint") await writeToStdout(`${formatDryRunLine(item.endpoint)}\n`);
+    else process.stderr.write(`kubetls: skipping ${item.source}: ${item.input}: ${item.reason}\n`);
+  }
+  return EXIT.ok;
+}
+
+async function scanPlan(
+  plan: TargetPlan,
+  flags: ScanFlags,
+  format: ReportFormat,
+  failOn: ReturnType<typeof parseFailOn>,
+): Promise<number> {
   const result = await runAndReport(
     {
       targets: plan,
@@ -82,6 +99,8 @@ export async function scan(targets: string[], flags: ScanFlags): Promise<number>
         concurrency: flags.concurrency,
         connectionsPerSecond: flags.rate ?? null,
         timeoutMs: flags.timeout,
+        connectTimeoutMs: flags.connectTimeout,
+        discoveryConcurrency: flags.discoveryConcurrency,
       },
       benchmark: flags.benchmark,
     },
@@ -99,7 +118,25 @@ export async function scan(targets: string[], flags: ScanFlags): Promise<number>
       },
     },
   );
+  const nothing = nothingObserved(result);
+  if (nothing !== null) {
+    if (flags.quiet !== true) process.stderr.write(`kubetls: ${nothing}\n`);
+    return EXIT.nothingObserved;
+  }
   return hasFindingsAtOrAbove(result, failOn) ? EXIT.findings : EXIT.ok;
+}
+
+/** Why the scan observed nothing it could vouch for, or null when some endpoint was open. */
+function nothingObserved(result: ScanResult): string | null {
+  const { summary, targets } = result;
+  if (summary.states.open > 0) return null;
+  if (summary.endpoints === 0) {
+    return targets.invalid.length > 0
+      ? `every target was invalid (${targets.invalid.length}): nothing was scanned`
+      : "no endpoint to scan (every target excluded or out of this shard): nothing was observed";
+  }
+  const { closed, filtered, unscanned } = summary.states;
+  return `no endpoint was open (${closed} closed, ${filtered} filtered, ${unscanned} not dialled): nothing was observed`;
 }
 
 /** Known only for positional targets (files are read lazily); a shard scans about 1/N of it. */

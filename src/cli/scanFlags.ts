@@ -31,6 +31,8 @@ interface ScanFlagsBesidesRolePorts {
   concurrency: number;
   rate?: number;
   timeout: number;
+  connectTimeout?: number;
+  discoveryConcurrency?: number;
   /** Absent: -o's extension decides, else the table. */
   format?: string;
   verbose?: boolean;
@@ -113,6 +115,16 @@ export function addScanFlags(command: Command): Command {
       "deadline of each phase: connect, handshake, request",
       positiveInteger("--timeout"),
       3000,
+    )
+    .option(
+      "--connect-timeout <ms>",
+      "deadline of the discovery connect that finds open ports (default: --timeout)",
+      positiveInteger("--connect-timeout"),
+    )
+    .option(
+      "--discovery-concurrency <n>",
+      "discovery connects in flight (default 4096, capped by the open-file limit)",
+      positiveInteger("--discovery-concurrency"),
     )
     .option(
       "--format <format>",

@@ -209,6 +209,7 @@ export function blankFacts(endpoint: Endpoint, role: Role = endpoint.role): Gath
     host: endpoint.host,
     port: endpoint.port,
     role,
+    state: "unscanned",
     reachable: false,
     error: null,
     speaksTls: false,

@@ -2,6 +2,7 @@ import type { CertificateSummary, ChainValidation } from "./certificate.js";
 import type { CheckResult } from "./check.js";
 import type { Role } from "./endpoint.js";
 import type { NetError } from "./netError.js";
+import type { PortState } from "./portState.js";
 
 export type ClientCertRequest = { sent: true; caNames: string[] } | { sent: false } | null;
 
@@ -58,6 +59,9 @@ export interface EndpointResult {
   host: string;
   port: number;
   role: Role;
+  /** What the discovery connect showed: open, closed, filtered, or unscanned (never dialled). */
+  state: PortState;
+  /** Exactly `state === "open"`: a TCP connection was made. Kept for consumers of older reports. */
   reachable: boolean;
   error: NetError | null;
   speaksTls: boolean;

@@ -13,6 +13,7 @@ export type {
 } from "./endpointResult.js";
 export { INPUT_ERROR_CODES, InputError, type InputErrorCode, isInputError } from "./inputError.js";
 export { type NetError, type NetErrorCode, netError, neverConnected } from "./netError.js";
+export { PORT_STATES, type PortState, stateOfFailedConnect } from "./portState.js";
 export {
   findReportFormat,
   formatForPath,
@@ -23,3 +24,4 @@ export {
   reportFormatsMarkdown,
 } from "./reportFormat.js";
 export type { InvalidTarget, ScanResult, ScanSummary } from "./scanResult.js";
+export type { UnopenedGroup } from "./unopenedEndpoints.js";

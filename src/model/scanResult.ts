@@ -1,6 +1,8 @@
 import type { CheckStatus } from "./check.js";
 import type { Correlation } from "./correlation.js";
 import type { EndpointResult } from "./endpointResult.js";
+import type { PortState } from "./portState.js";
+import type { UnopenedGroup } from "./unopenedEndpoints.js";
 
 /** A target expression that could not be turned into endpoints, and where it came from. */
 export interface InvalidTarget {
@@ -11,7 +13,11 @@ export interface InvalidTarget {
 }
 
 export interface ScanSummary {
+  /** Every endpoint the scan took up: those listed in `endpoints` and those counted in `unopened`. */
   endpoints: number;
+  /** Endpoints per port state; they add up to `endpoints`. */
+  states: Record<PortState, number>;
+  /** The same as `states.open`: kept for consumers of older reports. */
   reachable: number;
   /** Every status is present, zero included, so consumers never have to default a missing key. */
   findings: Record<CheckStatus, number>;
@@ -27,7 +33,10 @@ export interface ScanResult {
   benchmark: string;
   targets: { expressions: string[]; invalid: InvalidTarget[] };
   summary: ScanSummary;
+  /** Open endpoints, and the closed or filtered ones judged because a component of their host answered. */
   endpoints: EndpointResult[];
+  /** Every other endpoint that never opened: counts and hosts per state, port, role and error code. */
+  unopened: UnopenedGroup[];
   /** With --flags: kube-bench's verdicts joined to the wire's, per control; contradictions first. */
   correlation?: Correlation;
 }

@@ -1,4 +1,5 @@
 import type { X509Certificate } from "node:crypto";
+import pLimit from "p-limit";
 import { gatherNodeProxyEvidence } from "../cluster/index.js";
 import {
   blankFacts,
@@ -20,14 +21,29 @@ import {
   type Role,
   type ScanResult,
 } from "../model/index.js";
-import { type EndpointFacts, evaluateProbes, loadProbes, type ScanContext } from "../probes/index.js";
+import { discoverPort } from "../net/index.js";
+import {
+  type EndpointFacts,
+  evaluateProbes,
+  loadProbes,
+  type ScanContext,
+  skippedChecks,
+} from "../probes/index.js";
 import { sortEndpoints, summarize } from "../report/index.js";
-import { anchorsForRole, loadTrustBundles } from "../roles/index.js";
-import { connectionGate, DeadlineExceeded, schedule, withWorkDeadline } from "../scan/index.js";
+import { anchorsForRole, loadTrustBundles, roleDefinition } from "../roles/index.js";
+import {
+  connectBudget,
+  connectionGate,
+  DeadlineExceeded,
+  perHostLimit,
+  schedule,
+  withWorkDeadline,
+} from "../scan/index.js";
 import { type ScopeGuard, scopeGuard } from "../scope/index.js";
 import { streamEndpoints, type TargetItem } from "../targets/index.js";
 import { summarizeCertificate } from "../x509/index.js";
 import { clientIdentityOf, discoverCluster } from "./clusterDiscovery.js";
+import { HostLedger, type UnopenedEndpoint } from "./hostLedger.js";
 import type { ScanOptions } from "./scanOptions.js";
 import { toolVersion } from "./toolVersion.js";
 
@@ -42,15 +58,25 @@ export class UnknownBenchmarkError extends InputError {
  * 3 identities x 5 paths of GETs, REQUESTS_IN_FLIGHT_PER_ENDPOINT at a time, each GET capped at three
  * phases. Every phase has its own deadline; this outer bound only guarantees a worker always moves on.
  */
+/** Discovery connects in flight when not set: enough for a filtered /16 in well under a minute. */
+const DEFAULT_DISCOVERY_CONNECTS = 4096;
+/** Never more discovery connects than this towards one address. */
+const DISCOVERY_CONNECTS_PER_HOST = 16;
+/** Sockets one probed endpoint may hold at once: its handshake or hello scan, plus its GETs in flight. */
+const SOCKETS_PER_PROBED_ENDPOINT = REQUESTS_IN_FLIGHT_PER_ENDPOINT + 4;
+/** Files, stdio, the cluster phase's sockets: kept out of the discovery budget. */
+const RESERVED_FILE_DESCRIPTORS = 128;
+
 function endpointDeadlineMs(timeoutMs: number): number {
   const requestRounds = Math.ceil(15 / REQUESTS_IN_FLIGHT_PER_ENDPOINT) + 1;
   return timeoutMs * (4 + 3 * requestRounds);
 }
 
 /** Never dialled: the endpoint lies outside --scope. */
-function outOfScope(endpoint: Endpoint, scope: ScopeGuard): GatheredFacts {
+function outOfScope(endpoint: Endpoint, scope: ScopeGuard): UnopenedEndpoint {
   return {
-    ...blankFacts(endpoint),
+    endpoint,
+    state: "unscanned",
     error: {
       code: "out-of-scope",
       message: `${endpointKey(endpoint)} is outside --scope ${scope.describe()}: not contacted`,
@@ -114,55 +140,120 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
 
   const endpoints: EndpointResult[] = [];
   const invalid: InvalidTarget[] = [];
-  const neverConnectedChecks = new Map<string, CheckResult[]>();
+  const sharedChecks = new Map<string, CheckResult[]>();
   const verdicts = (facts: GatheredFacts): EndpointResult => {
     const evaluate = () => evaluateProbes(probes, { ...facts, scan: scanContext } satisfies EndpointFacts);
-    // Most of a sweep never connects, and such an endpoint's verdicts depend only on its role, port and
-    // error code: one shared list per kind keeps a /16 from holding 65,536 copies of the same checks.
+    // Endpoints that never opened have verdicts that depend only on their role, port and error code:
+    // one shared list per kind keeps every judged closed port from holding its own copy.
     const code = facts.error?.code;
-    if (facts.reachable || code === undefined || !neverConnected(code))
+    if (facts.state === "open" || code === undefined || !neverConnected(code))
       return { ...facts, checks: evaluate() };
     const key = `${facts.role}:${facts.port}:${code}`;
-    let checks = neverConnectedChecks.get(key);
+    let checks = sharedChecks.get(key);
     if (checks === undefined) {
       checks = evaluate();
-      neverConnectedChecks.set(key, checks);
+      sharedChecks.set(key, checks);
     }
     return { ...facts, checks };
+  };
+  const judgeUnopened = ({ endpoint, state, error }: UnopenedEndpoint): EndpointResult => {
+    const facts: GatheredFacts = { ...blankFacts(endpoint), state, reachable: false, error };
+    // A closed port is an observation (the host reset the connect); a filtered or undialled one is not.
+    if (state === "closed") return verdicts(facts);
+    const reason = `port ${state}: ${error.message}`;
+    return { ...facts, checks: skippedChecks(probes, endpoint.role, benchmark, reason) };
   };
   // API servers kubetls holds credentials for wait for the kubelets: their node-proxy evidence joins
   // what was seen on each kubelet directly, so they are finished (and streamed) last.
   const awaitingClusterPhase: EndpointResult[] = [];
   const accessFor = (endpoint: { host: string; port: number }): ClusterAccess | null =>
     clusterAccessFor(endpoint, cluster?.access ?? null, identities.clientPair);
+  const ledger = new HostLedger((role) => roleDefinition(role)?.absenceMeaningfulWhen ?? []);
+  const emit = async (result: EndpointResult): Promise<void> => {
+    endpoints.push(result);
+    await options.onEndpoint?.(result);
+  };
+  const emitJudgeable = async (): Promise<void> => {
+    for (const unopened of ledger.takeJudgeable()) await emit(judgeUnopened(unopened));
+  };
+
+  // Two stages: a bare TCP connect finds the open ports, thousands in flight (a pending SYN costs one
+  // socket), and only open ports go on to the TLS, hello-scan and HTTP probing, `concurrency` at a time.
+  const timeoutMs = options.pacing.timeoutMs;
+  const connectTimeoutMs = options.pacing.connectTimeoutMs ?? timeoutMs;
+  const probingConcurrency = Math.max(1, Math.floor(options.pacing.concurrency));
+  const budget = connectBudget(
+    Math.max(probingConcurrency, options.pacing.discoveryConcurrency ?? DEFAULT_DISCOVERY_CONNECTS),
+    probingConcurrency * SOCKETS_PER_PROBED_ENDPOINT + RESERVED_FILE_DESCRIPTORS,
+  );
+  if (budget.cappedByFileLimit !== null) {
+    options.onNotice?.(
+      `the open-file limit (${budget.cappedByFileLimit}) caps discovery at ${budget.inFlight} connects in flight; raise it with ulimit -n for faster sweeps`,
+    );
+  }
+  const probing = pLimit(probingConcurrency);
+  const towardsHost = perHostLimit(DISCOVERY_CONNECTS_PER_HOST);
+  type Outcome =
+    | { endpoint: Endpoint; result: EndpointResult }
+    | { endpoint: Endpoint; unopened: UnopenedEndpoint };
+  const discoverThenProbe = async (endpoint: Endpoint): Promise<Outcome> => {
+    if (!scope.allowsHost(endpoint.host)) return { endpoint, unopened: outOfScope(endpoint, scope) };
+    const discovery = await towardsHost(endpoint.host, async () => {
+      await gatherContext.gate.take();
+      return discoverPort(endpoint, { connectTimeoutMs, lookup: scope.lookup });
+    });
+    if (discovery.state !== "open" || discovery.error !== null) {
+      const state = discovery.state === "open" ? "unscanned" : discovery.state;
+      const error = discovery.error ?? { code: "error" as const, message: "no connect outcome" };
+      return { endpoint, unopened: { endpoint, state, error } };
+    }
+    const facts = await probing(() =>
+      gatherWithinDeadline(endpoint, gatherContext, endpointDeadlineMs(timeoutMs)),
+    );
+    return { endpoint, result: verdicts({ ...facts, state: "open", reachable: true }) };
+  };
+  const issued = async function* (stream: AsyncIterable<Endpoint>): AsyncGenerator<Endpoint> {
+    for await (const endpoint of stream) {
+      ledger.issued(endpoint);
+      yield endpoint;
+    }
+    ledger.streamEnded();
+  };
   await schedule(
-    concatEndpoints(
-      cluster?.endpoints ?? [],
-      hasTargets
-        ? endpointsOnly(streamEndpoints(options.targets), (item) => {
-            invalid.push(item);
-            options.onInvalidTarget?.(item);
-          })
-        : [],
+    issued(
+      concatEndpoints(
+        cluster?.endpoints ?? [],
+        hasTargets
+          ? endpointsOnly(streamEndpoints(options.targets), (item) => {
+              invalid.push(item);
+              options.onInvalidTarget?.(item);
+            })
+          : [],
+      ),
     ),
-    async (endpoint) => {
-      const facts = scope.allowsHost(endpoint.host)
-        ? await gatherWithinDeadline(endpoint, gatherContext, endpointDeadlineMs(options.pacing.timeoutMs))
-        : outOfScope(endpoint, scope);
-      return verdicts(facts);
-    },
+    discoverThenProbe,
     {
-      concurrency: options.pacing.concurrency,
-      onResult: async (result) => {
-        if (result.role === "apiserver" && result.speaksTls && accessFor(result) !== null) {
-          awaitingClusterPhase.push(result);
-          return;
+      concurrency: budget.inFlight,
+      onResult: async (outcome) => {
+        if ("unopened" in outcome) {
+          options.onSettled?.(outcome.unopened.state);
+          ledger.settled(outcome.endpoint, outcome.unopened);
+        } else {
+          const result = outcome.result;
+          options.onSettled?.("open");
+          if (result.speaksTls || result.plainHttp) ledger.answered(result.host, result.role);
+          ledger.settled(outcome.endpoint, null);
+          if (result.role === "apiserver" && result.speaksTls && accessFor(result) !== null) {
+            awaitingClusterPhase.push(result);
+          } else {
+            await emit(result);
+          }
         }
-        endpoints.push(result);
-        await options.onEndpoint?.(result);
+        await emitJudgeable();
       },
     },
   );
+  await emitJudgeable();
 
   const kubelets = new Map(
     endpoints
@@ -186,10 +277,10 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       nodeProxy: evidence.probes,
       ...(evidence.listingError ? { nodeListError: evidence.listingError } : {}),
     });
-    endpoints.push(result);
-    await options.onEndpoint?.(result);
+    await emit(result);
   }
 
+  const unopened = ledger.groups();
   return {
     schemaVersion: 1,
     tool: { name: "kubetls", version: toolVersion() },
@@ -200,8 +291,9 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       expressions: [...options.targets.targets, ...options.targets.targetFiles.map((file) => `@${file}`)],
       invalid,
     },
-    summary: summarize(endpoints),
+    summary: summarize(endpoints, unopened),
     endpoints: sortEndpoints(endpoints),
+    unopened,
   };
 }
 

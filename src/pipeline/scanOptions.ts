@@ -1,5 +1,4 @@
-import type { EndpointResult, InvalidTarget } from "../model/index.js";
-
+import type { EndpointResult, InvalidTarget, PortState } from "../model/index.js";
 import type { TargetPlan } from "../targets/index.js";
 
 /** Everything one scan needs, grouped by concern rather than one flat bag of flags. */
@@ -15,8 +14,12 @@ export interface ScanOptions {
     concurrency: number;
     /** New connections per second across the whole scan; null for no limit. */
     connectionsPerSecond: number | null;
-    /** Deadline of each phase: connect, handshake, request. */
+    /** Deadline of each phase of the probing: connect, handshake, request. */
     timeoutMs: number;
+    /** Deadline of the discovery connect (--connect-timeout); `timeoutMs` when absent. */
+    connectTimeoutMs?: number;
+    /** Discovery connects in flight (default 4096, capped by the open-file limit). */
+    discoveryConcurrency?: number;
   };
   identity?: {
     /** --client-cert/--client-key: the API server's kubelet-client pair (what kubelets should accept). */
@@ -39,5 +42,9 @@ export interface ScanOptions {
   /** Streamed as each endpoint finishes (jsonl, progress). */
   onEndpoint?: (endpoint: EndpointResult) => void | Promise<void>;
   onInvalidTarget?: (invalid: InvalidTarget) => void;
+  /** Every endpoint taken up, as its port state becomes known (progress counts from here). */
+  onSettled?: (state: PortState) => void;
+  /** Something the operator should know about how the scan ran (a cap it applied). */
+  onNotice?: (message: string) => void;
   now?: () => Date;
 }

@@ -21,6 +21,7 @@ export const FACT_ROOTS: ReadonlySet<string> = new Set([
   "host",
   "port",
   "role",
+  "state",
   "reachable",
   "error",
   "speaksTls",

@@ -7,3 +7,4 @@ export { type EndpointFacts, FACT_ROOTS, type ScanContext } from "./facts.js";
 export { defaultProbesDirectory, loadProbes } from "./loadProbes.js";
 export type { BenchmarkCatalogue, Probe, ProbeSet, Verdict } from "./probe.js";
 export { ProbeFileError } from "./probeFileError.js";
+export { skippedChecks } from "./skippedChecks.js";

@@ -1,7 +1,7 @@
 export { shouldUseColor } from "./color.js";
 export { formatCorrelationTable } from "./correlationTable.js";
 export { formatHtml } from "./html.js";
-export { formatJson } from "./json.js";
+export { formatJson, jsonChunks } from "./json.js";
 export { formatJsonlLine, formatJsonlSummary } from "./jsonl.js";
 export { formatJunit } from "./junit.js";
 export {

@@ -1,4 +1,4 @@
-import { endpointKey, InputError, type ScanResult } from "../model/index.js";
+import { endpointKey, InputError, type ScanResult, type UnopenedGroup } from "../model/index.js";
 import { sortEndpoints } from "./order.js";
 import { summarize } from "./scanResult.js";
 
@@ -27,6 +27,7 @@ export function mergeResults(results: readonly ScanResult[]): ScanResult {
     results.flatMap((result) => result.endpoints).map((endpoint) => [endpointKey(endpoint), endpoint]),
   );
   const endpoints = sortEndpoints([...byKey.values()]);
+  const unopened = mergeUnopened(results.flatMap((result) => result.unopened ?? []));
   return {
     schemaVersion: 1,
     tool: first.tool,
@@ -41,7 +42,22 @@ export function mergeResults(results: readonly ScanResult[]): ScanResult {
       expressions: [...new Set(results.flatMap((result) => result.targets.expressions))],
       invalid: results.flatMap((result) => result.targets.invalid),
     },
-    summary: summarize(endpoints),
+    summary: summarize(endpoints, unopened),
     endpoints,
+    unopened,
   };
+}
+
+/** One group per state, port, role and code across the shards: counts added, host lists joined. */
+function mergeUnopened(groups: readonly UnopenedGroup[]): UnopenedGroup[] {
+  const merged = new Map<string, UnopenedGroup>();
+  for (const group of groups) {
+    const key = `${group.state}|${group.port}|${group.role}|${group.code}`;
+    const known = merged.get(key);
+    if (known) {
+      known.count += group.count;
+      for (const host of group.hosts) known.hosts.push(host);
+    } else merged.set(key, { ...group, hosts: [...group.hosts] });
+  }
+  return [...merged.values()];
 }

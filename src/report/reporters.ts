@@ -1,6 +1,6 @@
 import type { EndpointResult, ReportFormat, ScanResult } from "../model/index.js";
 import { formatHtml } from "./html.js";
-import { formatJson } from "./json.js";
+import { formatJson, jsonChunks } from "./json.js";
 import { formatJsonlLine, formatJsonlSummary } from "./jsonl.js";
 import { formatJunit } from "./junit.js";
 import { formatKubeBench } from "./kubeBench.js";
@@ -22,6 +22,8 @@ export interface RenderOptions {
 export interface Reporter {
   /** The whole run as one document. */
   render(result: ScanResult, options: RenderOptions): string;
+  /** The same document in pieces, for formats large enough that one string would cost the memory twice. */
+  readonly chunks?: (result: ScanResult) => Iterable<string>;
   /** Formats that can be written while the scan runs: one piece per finished endpoint, then the end. */
   readonly stream?: {
     endpoint(endpoint: EndpointResult): string;
@@ -34,7 +36,7 @@ export const REPORTERS: Readonly<Record<ReportFormat, Reporter>> = {
   table: {
     render: (result, options) => formatTerminalReport(result, options),
   },
-  json: { render: (result) => formatJson(result) },
+  json: { render: (result) => formatJson(result), chunks: jsonChunks },
   jsonl: {
     render: (result) => result.endpoints.map(formatJsonlLine).join("") + formatJsonlSummary(result),
     stream: { endpoint: formatJsonlLine, end: formatJsonlSummary },

@@ -6,6 +6,7 @@ import {
   type InvalidTarget,
   type ScanResult,
   type ScanSummary,
+  type UnopenedGroup,
 } from "../model/index.js";
 import { paint, type Style } from "./color.js";
 import { formatCorrelationTable } from "./correlationTable.js";
@@ -137,18 +138,26 @@ function findingLines(findings: readonly Finding[], options: TerminalOptions): s
   return lines;
 }
 
-/** `refused` on :10250 for 64 hosts: one line per error and port, the hosts counted, not listed. */
-function neverConnectedLines(endpoints: readonly EndpointResult[], options: TerminalOptions): string[] {
+/**
+ * The endpoints that never opened, counted per error and port (`64 closed (refused) on :10250`): most of a
+ * sweep, and nothing about them needs reading one by one. Judged never-connected records count too.
+ */
+function neverConnectedLines(
+  endpoints: readonly EndpointResult[],
+  unopened: readonly UnopenedGroup[],
+  options: TerminalOptions,
+): string[] {
   const groups = new Map<string, { code: string; port: number; count: number }>();
-  for (const endpoint of endpoints) {
-    const code = endpoint.error?.code ?? "unreachable";
-    const key = `${code}:${endpoint.port}`;
-    const group = groups.get(key) ?? { code, port: endpoint.port, count: 0 };
-    group.count++;
+  const add = (code: string, port: number, count: number) => {
+    const key = `${code}:${port}`;
+    const group = groups.get(key) ?? { code, port, count: 0 };
+    group.count += count;
     groups.set(key, group);
-  }
+  };
+  for (const endpoint of endpoints) add(endpoint.error?.code ?? "unreachable", endpoint.port, 1);
+  for (const group of unopened) add(group.code, group.port, group.count);
   if (groups.size === 0) return [];
-  const total = endpoints.length;
+  const total = [...groups.values()].reduce((sum, group) => sum + group.count, 0);
   const parts = [...groups.values()].map(
     (group) => `${group.count} ${describeNeverConnected(group.code)} on :${group.port}`,
   );
@@ -240,7 +249,7 @@ export function formatTerminalReport(result: ScanResult, options: TerminalOption
     sections.push(detailLines(listed, options.width, options.color).slice(1));
   }
   if (!options.showClosed) {
-    const closed = neverConnectedLines(neverConnected, options);
+    const closed = neverConnectedLines(neverConnected, result.unopened ?? [], options);
     if (closed.length > 0) sections.push(closed);
   }
   const invalid = invalidTargetLines(result.targets.invalid, options.width);

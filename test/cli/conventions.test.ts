@@ -58,7 +58,7 @@ describe("CLI conventions", () => {
     for (const help of [root, scan]) {
       expect(help.code).toBe(0);
       expect(help.stdout).toContain("Examples:");
-      expect(help.stdout).toMatch(/Exit codes:\n\s+0 .*\n\s+1 .*\n\s+2 .*\n\s+3 /);
+      expect(help.stdout).toMatch(/Exit codes:\n\s+0 .*\n\s+1 .*\n\s+2 .*\n\s+3 .*\n\s+4 /);
     }
     for (const alias of [
       "-o, --output",

@@ -19,6 +19,7 @@ export function endpoint(host: string, port: number, role: Role, checks: CheckRe
     host,
     port,
     role,
+    state: reachable ? "open" : "closed",
     reachable,
     error: reachable ? null : { code: "refused", message: `connect ECONNREFUSED ${host}:${port}` },
     speaksTls: reachable && role !== "kubelet-readonly",
@@ -40,6 +41,7 @@ export function scanResult(benchmark: string, endpoints: EndpointResult[]): Scan
     targets: { expressions: ["10.0.0.0/24"], invalid: [] },
     summary: summarize(endpoints),
     endpoints,
+    unopened: [],
   };
 }
 

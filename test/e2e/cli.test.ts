@@ -189,7 +189,9 @@ describe("kubetls CLI against the lab", () => {
       "off",
     ];
     const shown = await runCli([...common, "--progress"], { env: { CI: "true" } });
-    expect(shown.stderr).toMatch(/^kubetls: 3\/3 endpoints, \d+\/s, FAIL \d+, WARN \d+$/m);
+    expect(shown.stderr).toMatch(
+      /^kubetls: 3\/3 endpoints 100%, \d+\/s, elapsed \d\d:\d\d, ETA 00:00, open 1, FAIL \d+, WARN \d+$/m,
+    );
     expect((await runCli(common, { env: { CI: "true" } })).stderr).toBe("");
     expect((await runCli([...common, "--progress", "--quiet"])).stderr).toBe("");
   });
@@ -226,7 +228,11 @@ describe("kubetls CLI against the lab", () => {
     expect(result.endpoints.length).toBe(
       (shards[0]?.endpoints.length ?? 0) + (shards[1]?.endpoints.length ?? 0),
     );
-    expect(result.summary.endpoints).toBe(result.endpoints.length);
+    const neverOpened = result.unopened.reduce((sum, group) => sum + group.count, 0);
+    expect(result.summary.endpoints).toBe(result.endpoints.length + neverOpened);
+    expect(result.summary.endpoints).toBe(
+      (shards[0]?.summary.endpoints ?? 0) + (shards[1]?.summary.endpoints ?? 0),
+    );
   });
 
   it("scans the cluster from a kubeconfig alone, never dialling a node outside --scope", async () => {
@@ -248,9 +254,11 @@ describe("kubetls CLI against the lab", () => {
     const apiserver = byKey.get(`${posture("apiserver-good").address}:6443`) as EndpointResult;
     expect(apiserver.role).toBe("apiserver");
     expect(apiserver.auth?.trusted?.find((probe) => probe.path === "/api")?.status).toBe(200);
-    const decoy = byKey.get(`${posture("decoy-node").address}:10250`);
-    expect(decoy?.error?.code).toBe("out-of-scope");
-    expect(decoy?.checks.every((check) => check.status === "SKIP")).toBe(true);
+    // Never dialled: counted as unscanned with the reason, never given a verdict.
+    expect(byKey.has(`${posture("decoy-node").address}:10250`)).toBe(false);
+    const decoy = result.unopened.find((group) => group.code === "out-of-scope" && group.port === 10250);
+    expect(decoy?.state).toBe("unscanned");
+    expect(decoy?.hosts).toContain(posture("decoy-node").address);
     expect(
       byKey
         .get(`${posture("kubelet-good").address}:10250`)

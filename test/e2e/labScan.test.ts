@@ -36,8 +36,16 @@ describe("kubetls scan against the embedded lab", () => {
 
   it("scans every address on the kubelet, read-only and API server ports", () => {
     const scanned = inRangePostures(lab);
-    expect(result.endpoints).toHaveLength(scanned.length * 3);
+    const neverOpened = result.unopened.reduce((sum, group) => sum + group.count, 0);
+    expect(result.endpoints.length + neverOpened).toBe(scanned.length * 3);
     expect(result.summary.endpoints).toBe(scanned.length * 3);
+    const listeners = scanned.reduce((sum, posture) => sum + posture.listeners.length, 0);
+    expect(result.summary.states).toEqual({
+      open: listeners,
+      closed: scanned.length * 3 - listeners,
+      filtered: 0,
+      unscanned: 0,
+    });
   });
 
   it("reports every posture's listener exactly as the posture says", () => {
@@ -88,9 +96,42 @@ describe("kubetls scan against the embedded lab", () => {
     for (const endpoint of others) {
       expect({
         key: endpointKey(endpoint),
+        state: endpoint.state,
         reachable: endpoint.reachable,
         error: endpoint.error?.code,
-      }).toEqual({ key: endpointKey(endpoint), reachable: false, error: "refused" });
+      }).toEqual({ key: endpointKey(endpoint), state: "closed", reachable: false, error: "refused" });
+    }
+    for (const group of result.unopened) {
+      expect({ state: group.state, code: group.code }).toEqual({ state: "closed", code: "refused" });
+    }
+  });
+
+  it("judges a closed read-only port only on a host whose kubelet answered", () => {
+    const answeringKubelets = new Set(
+      result.endpoints
+        .filter((endpoint) => endpoint.role === "kubelet" && (endpoint.speaksTls || endpoint.plainHttp))
+        .map((endpoint) => endpoint.host),
+    );
+    const judgedClosedReadOnly = result.endpoints.filter(
+      (endpoint) => endpoint.role === "kubelet-readonly" && endpoint.state === "closed",
+    );
+    expect(judgedClosedReadOnly.length).toBeGreaterThan(0);
+    for (const endpoint of judgedClosedReadOnly) {
+      expect(answeringKubelets.has(endpoint.host), endpoint.host).toBe(true);
+      expect(endpoint.checks.map((check) => `${check.id} ${check.status}`)).toEqual([
+        "kubelet.read-only-port PASS",
+      ]);
+    }
+    // API-server-only hosts: their closed kubelet ports are counted, never judged.
+    const apiserverOnly = inRangePostures(lab).filter((posture) =>
+      posture.listeners.every((listener) => listener.port !== 10250),
+    );
+    expect(apiserverOnly.length).toBeGreaterThan(0);
+    for (const posture of apiserverOnly) {
+      const judged = result.endpoints.filter(
+        (endpoint) => endpoint.host === posture.address && endpoint.state !== "open",
+      );
+      expect(judged, posture.name).toEqual([]);
     }
   });
 

@@ -13,6 +13,7 @@ function facts(overrides: Partial<EndpointFacts>): EndpointFacts {
     host: "127.0.0.2",
     port: 10250,
     role: "kubelet",
+    state: "open",
     reachable: true,
     error: null,
     speaksTls: true,
@@ -125,6 +126,7 @@ describe("evaluateProbes on the shipped probes", async () => {
       statusOf(
         facts({
           speaksTls: false,
+          state: "closed",
           reachable: false,
           tls: null,
           validation: null,

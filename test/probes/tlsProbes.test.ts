@@ -128,6 +128,7 @@ function endpoint(
     host: "127.0.0.2",
     port: 10250,
     role: "kubelet",
+    state: "open",
     reachable: true,
     error: null,
     speaksTls: tls !== null,

@@ -1,11 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { EndpointResult } from "../../src/model/index.js";
+import type { Correlation, EndpointResult, UnopenedGroup } from "../../src/model/index.js";
 import {
   compareEndpoints,
   formatJson,
   formatJsonlLine,
   formatJsonlSummary,
+  jsonChunks,
   sortEndpoints,
   summarize,
 } from "../../src/report/index.js";
@@ -80,6 +81,7 @@ describe("summarize", () => {
   it("has all six statuses even with nothing to count", () => {
     expect(summarize([])).toEqual({
       endpoints: 0,
+      states: { open: 0, closed: 0, filtered: 0, unscanned: 0 },
       reachable: 0,
       findings: { PASS: 0, FAIL: 0, WARN: 0, INFO: 0, SKIP: 0, ERROR: 0 },
     });
@@ -88,9 +90,36 @@ describe("summarize", () => {
   it("counts endpoints, reachable ones and every check status", () => {
     expect(summarize(allEndpoints)).toEqual({
       endpoints: 7,
+      states: { open: 6, closed: 1, filtered: 0, unscanned: 0 },
       reachable: 6,
       findings: { PASS: 8, FAIL: 3, WARN: 1, INFO: 1, SKIP: 0, ERROR: 1 },
     });
+  });
+
+  it("adds the endpoints that never opened, by state, to the total", () => {
+    const unopened: UnopenedGroup[] = [
+      {
+        state: "filtered",
+        port: 10250,
+        role: "kubelet",
+        code: "timeout",
+        count: 254,
+        hosts: ["10.0.1.1-10.0.1.254"],
+      },
+      {
+        state: "closed",
+        port: 6443,
+        role: "apiserver",
+        code: "refused",
+        count: 3,
+        hosts: ["10.0.0.11-10.0.0.13"],
+      },
+    ];
+    const summary = summarize(allEndpoints, unopened);
+    expect(summary.endpoints).toBe(7 + 257);
+    expect(summary.states).toEqual({ open: 6, closed: 4, filtered: 254, unscanned: 0 });
+    expect(summary.reachable).toBe(6);
+    expect(summary.findings).toEqual(summarize(allEndpoints).findings);
   });
 });
 
@@ -136,6 +165,55 @@ describe("formatJson", () => {
   });
 });
 
+describe("JSON written in pieces", () => {
+  const unopened: UnopenedGroup[] = [
+    {
+      state: "closed",
+      port: 10255,
+      role: "kubelet-readonly",
+      code: "refused",
+      count: 2,
+      hosts: ["10.0.0.12-10.0.0.13"],
+    },
+  ];
+  const correlation = { benchmark: "cis-1.12", controls: [], counts: {} } as unknown as Correlation;
+
+  it("is exactly the document stringified whole, one piece per field and per endpoint", () => {
+    for (const result of [
+      scanResult(),
+      scanResult([]),
+      { ...scanResult(), unopened },
+      { ...scanResult(), unopened, correlation },
+    ]) {
+      const pieces = [...jsonChunks(result)];
+      const whole = `${JSON.stringify(
+        {
+          schemaVersion: result.schemaVersion,
+          tool: result.tool,
+          startedAt: result.startedAt,
+          finishedAt: result.finishedAt,
+          benchmark: result.benchmark,
+          targets: result.targets,
+          summary: result.summary,
+          endpoints: sortEndpoints(result.endpoints),
+          unopened: result.unopened,
+          ...(result.correlation ? { correlation: result.correlation } : {}),
+        },
+        null,
+        2,
+      )}\n`;
+      expect(pieces.join("")).toBe(whole);
+      expect(pieces.length).toBeGreaterThanOrEqual(result.endpoints.length);
+    }
+  });
+
+  it("keeps the kube-bench correlation and the never-opened groups", () => {
+    const parsed = JSON.parse(formatJson({ ...scanResult(), unopened, correlation }));
+    expect(parsed.correlation).toEqual(correlation);
+    expect(parsed.unopened).toEqual(unopened);
+  });
+});
+
 describe("jsonl", () => {
   it("writes one parseable line per endpoint, then the summary line", () => {
     const result = scanResult();
@@ -144,10 +222,14 @@ describe("jsonl", () => {
     const lines = stream.slice(0, -1).split("\n");
     expect(lines).toHaveLength(allEndpoints.length + 1);
     lines.slice(0, -1).forEach((line, i) => {
-      expect(JSON.parse(line)).toEqual(allEndpoints[i]);
+      const { type, ...endpoint } = JSON.parse(line);
+      expect(type).toBe("endpoint");
+      expect(endpoint).toEqual(allEndpoints[i]);
     });
     expect(JSON.parse(lines.at(-1) ?? "")).toEqual({
+      type: "summary",
       summary: result.summary,
+      unopened: result.unopened,
       finishedAt: result.finishedAt,
     });
   });

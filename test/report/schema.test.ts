@@ -22,7 +22,7 @@ const SCHEMA_ID = "https://kubetls.dev/schema/result-v1.json";
 const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
 addFormats.default(ajv);
 const validateResult = ajv.compile(schema);
-const validateEndpoint = ajv.getSchema(`${SCHEMA_ID}#/$defs/endpointResult`) as ValidateFunction;
+const validateEndpoint = ajv.getSchema(`${SCHEMA_ID}#/$defs/jsonlEndpoint`) as ValidateFunction;
 const validateJsonlSummary = ajv.getSchema(`${SCHEMA_ID}#/$defs/jsonlSummary`) as ValidateFunction;
 
 /** A valid document to break, fresh each time. */
