@@ -1,6 +1,5 @@
 import { relative } from "node:path";
 import type { Command } from "commander";
-import { writeLabPki } from "../certs/index.js";
 
 interface CertsFlags {
   out: string;
@@ -40,6 +39,8 @@ export function registerCertsCommand(program: Command): void {
     )
     .option("--force", "replace the files of an existing PKI in the directory")
     .action(async (flags: CertsFlags) => {
+      // Loaded when the command runs: minting needs node-forge, which `kubetls --help` must not load.
+      const { writeLabPki } = await import("../certs/index.js");
       const written = await writeLabPki(flags.out, {
         nodeNames: flags.node,
         nodeAddresses: flags.nodeAddress,

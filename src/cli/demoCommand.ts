@@ -1,10 +1,7 @@
 import type { Command } from "commander";
-import { startLab } from "../lab/index.js";
-import { createTargetPlan } from "../targets/index.js";
 import { EXIT } from "./exitCodes.js";
 import { describeLab } from "./labCommand.js";
 import { chooseReportFormat, REPORT_FORMATS } from "./reportFormats.js";
-import { runAndReport } from "./runAndReport.js";
 
 /** The lab, a real scan of its whole range with the default ports, the report; then everything stops. */
 export function registerDemoCommand(program: Command): void {
@@ -17,14 +14,25 @@ export function registerDemoCommand(program: Command): void {
     .option("--benchmark <id>", "CIS benchmark numbering for control ids")
     .action(async (flags: { format?: string; output?: string; benchmark?: string; verbose?: boolean }) => {
       const format = chooseReportFormat(flags.format, flags.output);
+      // Loaded when the demo runs, so that `kubetls --help` stays quick.
+      const [{ startLab }, { createTargetPlan }, { runAndReport }] = await Promise.all([
+        import("../lab/index.js"),
+        import("../targets/index.js"),
+        import("./runAndReport.js"),
+      ]);
       const lab = await startLab();
       try {
         if (format === "table") process.stdout.write(`${describeLab(lab)}\n`);
         await runAndReport(
           {
             targets: createTargetPlan({ targets: [lab.targetRange] }),
-            trust: { caFiles: [lab.caFile], kubeletCaFiles: [] },
-            identity: { clientCertFile: lab.clientCertFile, clientKeyFile: lab.clientKeyFile },
+            trust: { caFiles: [lab.caFile], kubeletCaFiles: [], etcdCaFiles: [lab.etcdCaFile] },
+            identity: {
+              clientCertFile: lab.clientCertFile,
+              clientKeyFile: lab.clientKeyFile,
+              etcdClientCertFile: lab.etcdClientCertFile,
+              etcdClientKeyFile: lab.etcdClientKeyFile,
+            },
             pacing: { concurrency: 32, connectionsPerSecond: null, timeoutMs: 1500 },
             benchmark: flags.benchmark,
           },

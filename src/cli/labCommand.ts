@@ -1,6 +1,8 @@
 import { rename, writeFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { DEFAULT_LAB_NETWORK, type Lab, startLab } from "../lab/index.js";
+import type { Lab } from "../lab/index.js";
+// The constant alone, not lab/index.js: that loads node-forge, and `kubetls --help` shows this default.
+import { DEFAULT_LAB_NETWORK } from "../lab/labNetwork.js";
 import { endpointKey } from "../model/index.js";
 
 export function registerLabCommand(program: Command): void {
@@ -11,6 +13,7 @@ export function registerLabCommand(program: Command): void {
     .option("--ca-out <file>", "also write the lab's cluster CA here (for a scanner in another container)")
     .option("--targets-out <file>", "also write the lab's target range here, one line")
     .action(async (flags: { network: string; caOut?: string; targetsOut?: string }) => {
+      const { startLab } = await import("../lab/index.js");
       const lab = await startLab({ network: flags.network });
       // Written once every listener is up, and renamed into place, so a reader never sees half a file.
       if (flags.caOut) await writeAtomically(flags.caOut, lab.pki.clusterCa.certPem);
@@ -20,7 +23,7 @@ export function registerLabCommand(program: Command): void {
         [
           "",
           "Scan it:",
-          `  kubetls scan ${lab.targetRange} --ca-file ${lab.caFile} --client-cert ${lab.clientCertFile} --client-key ${lab.clientKeyFile}`,
+          `  kubetls scan ${lab.targetRange} --ca-file ${lab.caFile} --client-cert ${lab.clientCertFile} --client-key ${lab.clientKeyFile} --etcd-ca-file ${lab.etcdCaFile} --etcd-client-cert ${lab.etcdClientCertFile} --etcd-client-key ${lab.etcdClientKeyFile}`,
           `  kubetls scan --kubeconfig ${lab.kubeconfigFile} --ca-file ${lab.caFile} --scope ${lab.targetRange}`,
           "Ctrl-C stops the lab.",
           "",

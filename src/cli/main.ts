@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
-import { toolVersion } from "../pipeline/index.js";
+// Straight to the file, not pipeline/index.js: that would load the whole scanner, and `--version` and
+// `--help` must start in a few times a bare `node` (bench/startup.ts). Commands load their work when run.
+import { toolVersion } from "../pipeline/toolVersion.js";
 import { registerCertsCommand } from "./certsCommand.js";
 import { registerCompletionCommand } from "./completion.js";
 import { registerDemoCommand } from "./demoCommand.js";

@@ -15,7 +15,6 @@ import { hasFindingsAtOrAbove, parseFailOn } from "./failOn.js";
 import { SCAN_EXAMPLES } from "./helpText.js";
 import { isReaderGone, writeToStdout } from "./readerGone.js";
 import { chooseReportFormat, type ReportFormat, requestedOutputs } from "./reportFormats.js";
-import { runAndReport } from "./runAndReport.js";
 import { addScanFlags, parseTlsScan, rolePortsFrom, type ScanFlags } from "./scanFlags.js";
 
 export function registerScanCommand(program: Command): void {
@@ -37,11 +36,11 @@ export async function scan(targets: string[], flags: ScanFlags): Promise<number>
   const format = chooseReportFormat(flags.format, flags.output);
   const failOn = parseFailOn(flags.failOn);
   const targetFiles = [...flags.targetsFile];
-  if (targets.length === 0 && targetFiles.length === 0 && flags.kubeconfig === undefined) {
+  if (targets.length === 0 && targetFiles.length === 0 && !asksForCluster(flags)) {
     // As tlsx and nuclei do: with nothing on the command line, a pipe or a redirected file is the target list.
     if (process.stdin.isTTY === true || !(await stdinHasData())) {
       throw new UsageError(
-        "no targets: give addresses, ranges or names, -f FILE, --kubeconfig FILE, or pipe them on stdin",
+        "no targets: give addresses, ranges or names, -f FILE, --kubeconfig [FILE] for a cluster, or pipe them on stdin",
       );
     }
     targetFiles.push("-");
@@ -77,22 +76,29 @@ async function scanPlan(
   format: ReportFormat,
   failOn: ReturnType<typeof parseFailOn>,
 ): Promise<number> {
+  const clusterAsked = asksForCluster(flags);
+  // Loaded here, not at the top: `kubetls --help` must not load the scanner.
+  const { runAndReport } = await import("./runAndReport.js");
   const result = await runAndReport(
     {
       targets: plan,
-      trust: { caFiles: flags.caFile, kubeletCaFiles: flags.kubeletCaFile },
-      identity: { clientCertFile: flags.clientCert, clientKeyFile: flags.clientKey },
-      cluster:
-        flags.kubeconfig === undefined
-          ? undefined
-          : {
-              kubeconfigFile: flags.kubeconfig,
-              context: flags.context,
-              nodeAddressTypes: flags.nodeAddressTypes
-                .split(",")
-                .map((type) => type.trim())
-                .filter(Boolean),
-            },
+      trust: { caFiles: flags.caFile, kubeletCaFiles: flags.kubeletCaFile, etcdCaFiles: flags.etcdCaFile },
+      identity: {
+        clientCertFile: flags.clientCert,
+        clientKeyFile: flags.clientKey,
+        etcdClientCertFile: flags.etcdClientCert,
+        etcdClientKeyFile: flags.etcdClientKey,
+      },
+      cluster: !clusterAsked
+        ? undefined
+        : {
+            ...(typeof flags.kubeconfig === "string" ? { kubeconfigFile: flags.kubeconfig } : {}),
+            context: flags.context,
+            nodeAddressTypes: flags.nodeAddressTypes
+              .split(",")
+              .map((type) => type.trim())
+              .filter(Boolean),
+          },
       scope: flags.scope,
       tlsScan: parseTlsScan(flags.tlsScan),
       pacing: {
@@ -174,4 +180,9 @@ function stdinHasData(): Promise<boolean> {
     stdin.once("end", onEnd);
     stdin.once("error", onEnd);
   });
+}
+
+/** The cluster is asked for by --kubeconfig (with or without a file) or by --context alone. */
+function asksForCluster(flags: ScanFlags): boolean {
+  return flags.kubeconfig !== undefined || flags.context !== undefined;
 }

@@ -22,9 +22,13 @@ interface ScanFlagsBesidesRolePorts {
   roles: string;
   caFile: string[];
   kubeletCaFile: string[];
+  etcdCaFile: string[];
+  etcdClientCert?: string;
+  etcdClientKey?: string;
   clientCert?: string;
   clientKey?: string;
-  kubeconfig?: string;
+  /** A file, or `true` for `--kubeconfig` alone: $KUBECONFIG or ~/.kube/config, as kubectl finds it. */
+  kubeconfig?: string | true;
   context?: string;
   nodeAddressTypes: string;
   scope: string[];
@@ -89,10 +93,21 @@ export function addScanFlags(command: Command): Command {
     )
     .option("--client-key <file>", "private key of --client-cert")
     .option(
-      "--kubeconfig <file>",
-      "kubeconfig: its API server is scanned, its nodes too when no targets are given",
+      `${TRUST_BUNDLES.etcd.flag} <file>`,
+      "CA bundle etcd's serving chains must validate against (kubeadm: /etc/kubernetes/pki/etcd/ca.crt)",
+      collect,
+      [],
     )
-    .option("--context <name>", "kubeconfig context (default: current-context)")
+    .option(
+      "--etcd-client-cert <file>",
+      "client certificate etcd should accept (the API server's --etcd-certfile)",
+    )
+    .option("--etcd-client-key <file>", "private key of --etcd-client-cert")
+    .option(
+      "--kubeconfig [file]",
+      "kubeconfig: its API server is scanned, its nodes too when no targets are given; without a file, $KUBECONFIG or ~/.kube/config",
+    )
+    .option("--context <name>", "kubeconfig context (default: current-context); alone, implies --kubeconfig")
     .option(
       "--node-address-types <list>",
       "node address types to dial, in order of preference",

@@ -15,6 +15,7 @@ export function detectRole(port: number, speaksTls: boolean, probes: readonly Au
     const detection = roleDefinition(role)?.detection;
     if (!detection) continue;
     if (detection.transport !== "any" && (detection.transport === "tls") !== speaksTls) continue;
+    if (detection.onlyOnPorts && !detection.onlyOnPorts.includes(port)) continue;
     if (answered.some((probe) => detection.hints.some((hint) => matches(hint, probe)))) return role;
   }
   return wellKnownRoleOf(port) ?? "other";

@@ -22,8 +22,11 @@ import { gatherProtocolFacts } from "./gatherProtocolFacts.js";
 export interface GatherContext {
   timeoutMs: number;
   gate: ConnectionGate;
-  /** Anchors for a role's serving chain: its definition's trust bundle (the cluster CA for a role not known yet). */
-  anchorsFor(role: Role): X509Certificate[];
+  /**
+   * Anchors for an endpoint's serving chain: its role's trust bundle, or the kubeconfig's CA for the
+   * kubeconfig's own API server when no --ca-file names a cluster CA.
+   */
+  anchorsFor(endpoint: Endpoint): X509Certificate[];
   identities: ScanIdentities;
   /** Resolver that refuses out-of-scope answers, when --scope is set. */
   lookup?: LookupFunction;
@@ -84,7 +87,7 @@ function chainFacts(
       chain: servedChainDer.map((der) => summarizeCertificate(der)),
       validation: validateChain({
         servedChainDer,
-        anchors: context.anchorsFor(endpoint.role),
+        anchors: context.anchorsFor(endpoint),
         host: endpoint.host,
         now: context.now(),
       }),

@@ -12,6 +12,8 @@ export interface ScanIdentities {
   untrusted: { certPem: string; keyPem: string };
   /** What kubelets should accept: the API server's kubelet-client pair. */
   trustedForKubelets: ClientIdentity | null;
+  /** What etcd should accept: the API server's etcd client pair (--etcd-client-cert/--etcd-client-key). */
+  etcdClient: ClientIdentity | null;
   /** The operator's client pair, which the cluster's API servers accept too (kubeadm binds it cluster-admin). */
   clientPair: { certPem: string; keyPem: string } | null;
   /**
@@ -60,6 +62,8 @@ export function trustedIdentityFor(
       return identities.trustedForKubelets && { credentials: identities.trustedForKubelets };
     case "apiserver-client":
       return apiserverIdentityFor(identities, target);
+    case "etcd-client":
+      return identities.etcdClient && { credentials: identities.etcdClient };
     case "none":
       return null;
   }
@@ -74,6 +78,8 @@ export class IdentityFileError extends InputError {
 export interface IdentitySources {
   clientCertFile?: string;
   clientKeyFile?: string;
+  etcdClientCertFile?: string;
+  etcdClientKeyFile?: string;
   /** The kubeconfig user and the API server it belongs to, when one was given. */
   kubeconfig?: {
     server: { host: string; port: number };
@@ -85,6 +91,11 @@ export interface IdentitySources {
 export async function prepareScanIdentities(sources: IdentitySources): Promise<ScanIdentities> {
   const { client } = await mintUntrustedClientIdentity();
   const clientPair = await readClientPair(sources.clientCertFile, sources.clientKeyFile);
+  const etcdClient = await readClientPair(
+    sources.etcdClientCertFile,
+    sources.etcdClientKeyFile,
+    "--etcd-client-cert and --etcd-client-key",
+  );
   const kubeconfigIdentity = sources.kubeconfig?.identity ?? null;
   // A kubeconfig bearer token means nothing to a kubelet; only a certificate can stand in for the pair.
   const kubeconfigCertificate =
@@ -92,6 +103,7 @@ export async function prepareScanIdentities(sources: IdentitySources): Promise<S
   return {
     untrusted: { certPem: client.certPem, keyPem: client.keyPem },
     trustedForKubelets: clientPair ?? kubeconfigCertificate,
+    etcdClient,
     clientPair,
     kubeconfig:
       sources.kubeconfig && kubeconfigIdentity
@@ -105,12 +117,13 @@ export async function prepareScanIdentities(sources: IdentitySources): Promise<S
 }
 
 async function readClientPair(
-  certFile?: string,
-  keyFile?: string,
+  certFile: string | undefined,
+  keyFile: string | undefined,
+  flags = "--client-cert and --client-key",
 ): Promise<{ certPem: string; keyPem: string } | null> {
   if (certFile === undefined && keyFile === undefined) return null;
   if (certFile === undefined || keyFile === undefined) {
-    throw new IdentityFileError("--client-cert and --client-key go together: give both or neither");
+    throw new IdentityFileError(`${flags} go together: give both or neither`);
   }
   const [certPem, keyPem] = await Promise.all([
     readPem(certFile, "CERTIFICATE"),

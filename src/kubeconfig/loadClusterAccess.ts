@@ -1,156 +1,195 @@
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { KubeConfig, type User } from "@kubernetes/client-node";
-import { parseDocument } from "yaml";
 import { printableLine } from "../net/index.js";
 import { BearerToken } from "./bearerToken.js";
 import type { ClusterAccess, ClusterIdentity, IdentityKind } from "./clusterAccess.js";
 import { type ExecClusterInfo, readExecConfig, runExecPlugin } from "./execPlugin.js";
 import { describeFileError, KubeconfigError } from "./kubeconfigError.js";
+import { type KubeconfigEnvironment, kubeconfigLocation, readKubeconfigFiles } from "./kubeconfigFiles.js";
+import { mergeKubeconfigs } from "./mergeKubeconfigs.js";
+import {
+  type KubeconfigCluster,
+  type KubeconfigUser,
+  type Named,
+  parseKubeconfig,
+} from "./parseKubeconfig.js";
 
 export interface LoadClusterAccessOptions {
-  kubeconfigPath: string;
-  /** The context to use; the file's `current-context` when omitted. */
+  /**
+   * `--kubeconfig FILE`: that file alone, as with kubectl. Omitted: the files of $KUBECONFIG merged as
+   * kubectl merges them, or ~/.kube/config when $KUBECONFIG is unset or empty.
+   */
+  kubeconfigPath?: string;
+  /** The context to use; the merged `current-context` when omitted. */
   context?: string;
   /** Deadline for an exec credential plugin; it is killed past it. */
   execTimeoutMs?: number;
+  /** Where KUBECONFIG and HOME are read from; `process.env` when omitted. */
+  environment?: KubeconfigEnvironment;
 }
 
 /** Long enough for `aws eks get-token` or `gke-gcloud-auth-plugin` on a cold start. */
 export const DEFAULT_EXEC_TIMEOUT_MS = 30_000;
 
 /**
- * Resolves one context of a kubeconfig into what kubetls needs to talk to its API server: parsing,
- * lookups and path resolution by `@kubernetes/client-node`'s `KubeConfig`; every referenced file read
- * here, so a failure names it. Credentials are resolved without any request to the cluster.
- *
- * Credentials are not resolved through `KubeConfig.applyToHTTPSOptions`: its exec authenticator has no
- * deadline, leaves the plugin's stdin open, and rejects with the plugin's whole stderr or with a
- * JSON.parse message that can quote the token; and `KubeConfig` drops `tokenFile`. Both are handled here.
+ * Resolves one context of a kubeconfig into what kubetls needs to talk to its API server, following
+ * kubectl's rules: which files (kubeconfigFiles.ts), how they merge (mergeKubeconfigs.ts), file
+ * references relative to the file that named them, `*-data` over files, tokenFile over token, static
+ * credentials over an exec plugin. Every referenced file is read here, so a failure names it; no request
+ * goes to the cluster. What kubectl would refuse (a field set both as data and as a file, a CA with
+ * insecure-skip-tls-verify, a token with basic auth), kubetls refuses too, and it also refuses what it
+ * cannot honour (auth-provider, impersonation, proxy-url) rather than scan under another identity.
  */
 export async function loadClusterAccess(options: LoadClusterAccessOptions): Promise<ClusterAccess> {
-  const shownPath = options.kubeconfigPath;
-  const path = resolve(shownPath);
-  const directory = dirname(path);
-  const fail = (reason: string, contextName: string | null = null): never => {
-    throw new KubeconfigError(shownPath, contextName, reason);
-  };
+  const location = kubeconfigLocation(options.kubeconfigPath, options.environment ?? process.env);
+  const files = (await readKubeconfigFiles(location)).map(({ path, text }) => {
+    const parsed = parseKubeconfig(text, resolve(path));
+    if (typeof parsed === "string") throw new KubeconfigError(path, null, parsed);
+    return parsed;
+  });
+  const config = mergeKubeconfigs(files);
 
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    return fail(`cannot read the file: ${describeFileError(error)}`);
-  }
-  const raw = parseYaml(text);
-  if (typeof raw === "string") return fail(raw);
-
-  const config = new KubeConfig();
-  try {
-    config.loadFromString(text);
-  } catch (error) {
-    // Only the first line: a YAML error goes on to quote the file, which may hold a token.
-    return fail(`not a valid kubeconfig: ${firstLine(error)}`);
-  }
-  config.makePathsAbsolute(directory);
-
-  const contextName = options.context ?? config.getCurrentContext();
-  const known = config.getContexts().map((context) => context.name);
+  const contextName = options.context || config.currentContext;
+  const known = [...config.contexts.keys()];
   const knownList = known.length === 0 ? "it defines none" : `known contexts: ${known.join(", ")}`;
-  if (!contextName) return fail(`no context given and no current-context set; ${knownList}`);
-  const context = config.getContextObject(contextName);
-  if (context === null) return fail(`context ${JSON.stringify(contextName)} not found; ${knownList}`);
-  const failHere = (reason: string): never => fail(reason, contextName);
-
-  const cluster = config.getCluster(context.cluster);
-  if (cluster === null) {
-    return failHere(`the context's cluster ${JSON.stringify(context.cluster)} is not defined`);
-  }
-  const user = context.user === undefined ? null : config.getUser(context.user);
-  if (context.user !== undefined && user === null) {
-    return failHere(`the context's user ${JSON.stringify(context.user)} is not defined`);
-  }
-
-  const server = parseServer(cluster.server);
-  if (typeof server === "string") return failHere(server);
-  if (cluster.proxyUrl) {
-    return failHere(
-      "the cluster sets proxy-url, which kubetls does not support: it dials the API server directly",
+  if (!contextName) {
+    throw new KubeconfigError(
+      location.shown,
+      null,
+      `no context given and no current-context set; ${knownList}`,
     );
   }
-  const caPem = await readPem("certificate-authority", cluster.caData, cluster.caFile, failHere);
+  const context = config.contexts.get(contextName);
+  if (context === undefined) {
+    throw new KubeconfigError(
+      location.shown,
+      null,
+      `context ${JSON.stringify(contextName)} not found; ${knownList}`,
+    );
+  }
+  // Errors about a context name the file that defined it, which is the one to fix.
+  const shownFile = location.explicit ? location.shown : context.origin;
+  const fail = (reason: string): never => {
+    throw new KubeconfigError(shownFile, contextName, reason);
+  };
 
+  const clusterName = context.value.cluster;
+  if (clusterName === null) return fail("the context names no cluster");
+  const cluster = config.clusters.get(clusterName);
+  if (cluster === undefined)
+    return fail(`the context's cluster ${JSON.stringify(clusterName)} is not defined`);
+  const userName = context.value.user;
+  // kubectl quietly goes on without credentials for an undefined user; kubetls says so instead.
+  const user = userName === null ? null : config.users.get(userName);
+  if (user === undefined) return fail(`the context's user ${JSON.stringify(userName)} is not defined`);
+
+  const settings = checkCluster(cluster, fail);
+  const caPem = await readPem(
+    "certificate-authority",
+    cluster.value.certificateAuthorityData,
+    cluster.value.certificateAuthority,
+    cluster.origin,
+    fail,
+  );
   const resolved =
     user === null
       ? { identity: null, identityKind: "none" as const }
-      : await resolveIdentity(user, rawUserTokenFile(raw, user.name), {
-          directory,
+      : await resolveIdentity(user, {
           execTimeoutMs: options.execTimeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS,
-          execCluster: hasProvideClusterInfo(user.exec)
-            ? {
-                server: cluster.server,
-                ...(caPem === null
-                  ? {}
-                  : { "certificate-authority-data": Buffer.from(caPem).toString("base64") }),
-                ...(cluster.tlsServerName ? { "tls-server-name": cluster.tlsServerName } : {}),
-                ...(cluster.skipTLSVerify ? { "insecure-skip-tls-verify": true } : {}),
-              }
-            : null,
-          fail: failHere,
+          execCluster: execClusterInfo(cluster.value, caPem),
+          fail,
         });
 
   return {
     contextName,
-    server,
-    ...(cluster.tlsServerName ? { serverName: cluster.tlsServerName } : {}),
+    server: settings.server,
+    ...(cluster.value.tlsServerName ? { serverName: cluster.value.tlsServerName } : {}),
     caPem,
-    insecureSkipTlsVerify: cluster.skipTLSVerify,
+    insecureSkipTlsVerify: cluster.value.insecureSkipTlsVerify,
     identity: resolved.identity,
     identityKind: resolved.identityKind,
   };
 }
 
+function checkCluster(
+  cluster: Named<KubeconfigCluster>,
+  fail: (reason: string) => never,
+): { server: ClusterAccess["server"] } {
+  const { value } = cluster;
+  const name = JSON.stringify(cluster.name);
+  if (value.server === null) return fail(`cluster ${name} has no server`);
+  const server = parseServer(value.server);
+  if (typeof server === "string") return fail(server);
+  if (value.proxyUrl !== null) {
+    return fail(
+      "the cluster sets proxy-url, which kubetls does not support: it dials the API server directly",
+    );
+  }
+  if (value.certificateAuthority !== null && value.certificateAuthorityData !== null) {
+    return fail(`cluster ${name} sets both certificate-authority and certificate-authority-data`);
+  }
+  if (
+    value.insecureSkipTlsVerify &&
+    (value.certificateAuthority ?? value.certificateAuthorityData) !== null
+  ) {
+    return fail(
+      `cluster ${name} sets insecure-skip-tls-verify and a certificate authority, which kubectl refuses as well`,
+    );
+  }
+  return { server };
+}
+
+/** What the plugin is told about the cluster, when its stanza sets `provideClusterInfo`. */
+function execClusterInfo(cluster: KubeconfigCluster, caPem: string | null): ExecClusterInfo {
+  return {
+    server: cluster.server ?? "",
+    ...(caPem === null ? {} : { "certificate-authority-data": Buffer.from(caPem).toString("base64") }),
+    ...(cluster.tlsServerName ? { "tls-server-name": cluster.tlsServerName } : {}),
+    ...(cluster.insecureSkipTlsVerify ? { "insecure-skip-tls-verify": true } : {}),
+  };
+}
+
 interface IdentitySettings {
-  directory: string;
   execTimeoutMs: number;
-  /** What the plugin is told about the cluster, when its stanza sets `provideClusterInfo`. */
-  execCluster: ExecClusterInfo | null;
+  execCluster: ExecClusterInfo;
   fail: (reason: string) => never;
 }
 
 async function resolveIdentity(
-  user: User,
-  tokenFile: string | null,
+  user: Named<KubeconfigUser>,
   settings: IdentitySettings,
 ): Promise<{ identity: ClusterIdentity | null; identityKind: IdentityKind }> {
   const { fail } = settings;
+  const { value } = user;
   const userName = JSON.stringify(user.name);
-  if (user.authProvider) {
-    const provider = typeof user.authProvider.name === "string" ? user.authProvider.name : "unnamed";
+  const directory = dirname(user.origin);
+  if (value.authProvider !== null) {
     return fail(
-      `user ${userName} uses auth-provider ${JSON.stringify(provider)}, which kubetls does not support; ` +
+      `user ${userName} uses auth-provider ${JSON.stringify(value.authProvider)}, which kubetls does not support; ` +
         "use its exec credential plugin instead",
     );
   }
-  if (user.username || user.password) {
+  if (value.basicAuth)
     return fail(`user ${userName} uses basic authentication, which Kubernetes removed in 1.19`);
-  }
-  if (user.impersonateUser) {
+  if (value.impersonates) {
     return fail(`user ${userName} impersonates another user (as:), which kubetls does not support`);
   }
-
-  if (user.exec) {
-    const config = readExecConfig(user.exec, settings.directory);
-    if (typeof config === "string") return fail(`user ${userName}: ${config}`);
-    const outcome = await runExecPlugin(config, settings.execTimeoutMs, settings.execCluster);
-    if (!outcome.ok) return fail(`user ${userName}: ${outcome.reason}`);
-    const credential = outcome.credential;
-    const identity = "token" in credential ? { bearerToken: new BearerToken(credential.token) } : credential;
-    return { identity, identityKind: "exec" };
+  for (const [file, data] of [
+    ["client-certificate", value.clientCertificateData],
+    ["client-key", value.clientKeyData],
+  ] as const) {
+    const path = file === "client-certificate" ? value.clientCertificate : value.clientKey;
+    if (path !== null && data !== null) return fail(`user ${userName} sets both ${file} and ${file}-data`);
   }
 
-  const certPem = await readPem("client-certificate", user.certData, user.certFile, fail);
-  const keyPem = await readPem("client-key", user.keyData, user.keyFile, fail);
+  const certPem = await readPem(
+    "client-certificate",
+    value.clientCertificateData,
+    value.clientCertificate,
+    user.origin,
+    fail,
+  );
+  const keyPem = await readPem("client-key", value.clientKeyData, value.clientKey, user.origin, fail);
   if (certPem !== null || keyPem !== null) {
     if (certPem === null) return fail(`user ${userName} has a client key but no client certificate`);
     if (keyPem === null) return fail(`user ${userName} has a client certificate but no client key`);
@@ -158,35 +197,57 @@ async function resolveIdentity(
     return { identity: { certPem, keyPem }, identityKind: "client-certificate" };
   }
 
-  // client-go rereads tokenFile and lets it win over token; kubetls reads it once.
-  if (tokenFile !== null) {
-    const path = isAbsolute(tokenFile) ? tokenFile : join(settings.directory, tokenFile);
-    let token: string;
+  // client-go rereads tokenFile and lets it win over token while it can be read; kubetls reads it once.
+  if (value.tokenFile !== null) {
+    const path = isAbsolute(value.tokenFile) ? value.tokenFile : join(directory, value.tokenFile);
+    let token: string | null = null;
     try {
       token = (await readFile(path, "utf8")).trim();
     } catch (error) {
-      return fail(`cannot read tokenFile ${JSON.stringify(path)}: ${describeFileError(error)}`);
+      if (value.token === null) {
+        return fail(`cannot read tokenFile ${JSON.stringify(path)}: ${describeFileError(error)}`);
+      }
     }
-    if (token === "") return fail(`tokenFile ${JSON.stringify(path)} is empty`);
-    return { identity: { bearerToken: new BearerToken(token) }, identityKind: "token-file" };
+    if (token === "" && value.token === null) return fail(`tokenFile ${JSON.stringify(path)} is empty`);
+    if (token) return { identity: { bearerToken: new BearerToken(token) }, identityKind: "token-file" };
   }
-  if (user.token) return { identity: { bearerToken: new BearerToken(user.token) }, identityKind: "token" };
+  if (value.token !== null) {
+    return { identity: { bearerToken: new BearerToken(value.token) }, identityKind: "token" };
+  }
+
+  // client-go runs the plugin only when the user holds no static credential.
+  if (value.exec !== null) {
+    const config = readExecConfig(value.exec, directory);
+    if (typeof config === "string") return fail(`user ${userName}: ${config}`);
+    const provideClusterInfo = (value.exec as Record<string, unknown>).provideClusterInfo === true;
+    const outcome = await runExecPlugin(
+      config,
+      settings.execTimeoutMs,
+      provideClusterInfo ? settings.execCluster : null,
+    );
+    if (!outcome.ok) return fail(`user ${userName}: ${outcome.reason}`);
+    const credential = outcome.credential;
+    const identity = "token" in credential ? { bearerToken: new BearerToken(credential.token) } : credential;
+    return { identity, identityKind: "exec" };
+  }
   return { identity: null, identityKind: "none" };
 }
 
-/** `*-data` (base64, preferred as in client-go) or the file `KubeConfig` made absolute. */
+/** `*-data` (base64), or the file, relative to the kubeconfig that named it. */
 async function readPem(
   field: string,
-  data: string | null | undefined,
-  file: string | null | undefined,
+  data: string | null,
+  file: string | null,
+  origin: string,
   fail: (reason: string) => never,
 ): Promise<string | null> {
-  if (data) return Buffer.from(data, "base64").toString("utf8");
-  if (!file) return null;
+  if (data !== null) return Buffer.from(data, "base64").toString("utf8");
+  if (file === null) return null;
+  const path = isAbsolute(file) ? file : join(dirname(origin), file);
   try {
-    return await readFile(file, "utf8");
+    return await readFile(path, "utf8");
   } catch (error) {
-    return fail(`cannot read ${field} file ${JSON.stringify(file)}: ${describeFileError(error)}`);
+    return fail(`cannot read ${field} file ${JSON.stringify(path)}: ${describeFileError(error)}`);
   }
 }
 
@@ -205,44 +266,4 @@ function parseServer(server: string): ClusterAccess["server"] | string {
   }
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   return { host, port: url.port === "" ? 443 : Number(url.port) };
-}
-
-/**
- * The file as plain data, for the one field `KubeConfig` drops: a user's `tokenFile` (it reads a
- * nonstandard `token-file` instead). Errors give the position, never the text around it.
- */
-function parseYaml(text: string): unknown {
-  const document = parseDocument(text);
-  const error = document.errors[0];
-  if (error) {
-    const position = error.linePos?.[0];
-    const at = position ? ` at line ${position.line}, column ${position.col}` : "";
-    return `not valid YAML${at} (${error.code})`;
-  }
-  const value: unknown = document.toJS();
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return "not a kubeconfig: expected a mapping with clusters, contexts and users";
-  }
-  return value;
-}
-
-function rawUserTokenFile(raw: unknown, userName: string): string | null {
-  const users = (raw as { users?: unknown }).users;
-  if (!Array.isArray(users)) return null;
-  const entry: unknown = users.find(
-    (candidate: unknown) => (candidate as { name?: unknown })?.name === userName,
-  );
-  const tokenFile = (entry as { user?: { tokenFile?: unknown } } | undefined)?.user?.tokenFile;
-  return typeof tokenFile === "string" && tokenFile !== "" ? tokenFile : null;
-}
-
-function hasProvideClusterInfo(exec: unknown): boolean {
-  return (
-    typeof exec === "object" && exec !== null && (exec as Record<string, unknown>).provideClusterInfo === true
-  );
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return printableLine(message.split("\n", 1)[0] ?? "", 200);
 }

@@ -1,12 +1,12 @@
 export type { LabNode } from "./apiserverEmulator.js";
 export {
-  DEFAULT_LAB_NETWORK,
   type Lab,
   type LabListener,
   type LabOptions,
   type LabPostureInstance,
   startLab,
 } from "./lab.js";
+export { DEFAULT_LAB_NETWORK } from "./labNetwork.js";
 export type { LabPki } from "./labPki.js";
 export type { ListenerExpectation } from "./posture.js";
 export {

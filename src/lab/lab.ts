@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Role } from "../model/index.js";
 import type { LabNode } from "./apiserverEmulator.js";
+import { DEFAULT_LAB_NETWORK } from "./labNetwork.js";
 import { type LabPki, mintLabPki } from "./labPki.js";
 import type { ListenerExpectation, Posture } from "./posture.js";
 import { KUBELET_PORT, POSTURES } from "./postures.js";
@@ -36,6 +37,10 @@ export interface Lab {
   /** The API server's kubelet-client pair (what kubelets accept), for --client-cert/--client-key. */
   clientCertFile: string;
   clientKeyFile: string;
+  /** The etcd CA and the API server's etcd client pair, for --etcd-ca-file and --etcd-client-cert/--etcd-client-key. */
+  etcdCaFile: string;
+  etcdClientCertFile: string;
+  etcdClientKeyFile: string;
   /** A kubeconfig for the lab's good API server with an admin client certificate. */
   kubeconfigFile: string;
   stop(): Promise<void>;
@@ -48,7 +53,6 @@ export interface LabOptions {
   only?: string[];
 }
 
-export const DEFAULT_LAB_NETWORK = "127.10.0";
 const OUTSIDE_RANGE_OCTET = 250;
 
 function labKubeconfig(apiserverAddress: string, pki: LabPki): string {
@@ -98,6 +102,12 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   await writeFile(caFile, pki.clusterCa.certPem);
   await writeFile(clientCertFile, pki.apiserverKubeletClient.certPem);
   await writeFile(clientKeyFile, pki.apiserverKubeletClient.keyPem, { mode: 0o600 });
+  const etcdCaFile = join(directory, "etcd-ca.crt");
+  const etcdClientCertFile = join(directory, "apiserver-etcd-client.crt");
+  const etcdClientKeyFile = join(directory, "apiserver-etcd-client.key");
+  await writeFile(etcdCaFile, pki.etcdCa.certPem);
+  await writeFile(etcdClientCertFile, pki.apiserverEtcdClient.certPem);
+  await writeFile(etcdClientKeyFile, pki.apiserverEtcdClient.keyPem, { mode: 0o600 });
 
   try {
     const inRange = (postures: readonly Posture[]) => {
@@ -149,6 +159,9 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     caFile,
     clientCertFile,
     clientKeyFile,
+    etcdCaFile,
+    etcdClientCertFile,
+    etcdClientKeyFile,
     kubeconfigFile,
     pki,
     postures: instances,

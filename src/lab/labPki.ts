@@ -11,6 +11,9 @@ export interface LabPki {
   apiserverKubeletClient: MintedCertificate;
   adminClient: MintedCertificate;
   foreignCa: MintedCertificate;
+  /** kubeadm's separate etcd CA (/etc/kubernetes/pki/etcd/ca.crt), and the API server's etcd client pair. */
+  etcdCa: MintedCertificate;
+  apiserverEtcdClient: MintedCertificate;
 }
 
 export async function mintLabPki(): Promise<LabPki> {
@@ -36,5 +39,16 @@ export async function mintLabPki(): Promise<LabPki> {
       extendedKeyUsage: ["clientAuth"],
     }),
   ]);
-  return { clusterCa, apiserverKubeletClient, adminClient, foreignCa };
+  const etcdCa = await mintCertificate({
+    subject: { commonName: "etcd-ca" },
+    key: { type: "rsa", bits: 2048 },
+    isCa: true,
+  });
+  const apiserverEtcdClient = await mintCertificate({
+    subject: { commonName: "kube-apiserver-etcd-client" },
+    key: { type: "rsa", bits: 2048 },
+    issuer: etcdCa,
+    extendedKeyUsage: ["clientAuth"],
+  });
+  return { clusterCa, apiserverKubeletClient, adminClient, foreignCa, etcdCa, apiserverEtcdClient };
 }

@@ -69,3 +69,11 @@ export interface Posture {
   outsideRange?: boolean;
   build(context: PostureContext): Promise<PostureListener[]>;
 }
+
+/** A reachable listener's expectation: the facts given, every check of its role listed. */
+export function expectation(
+  facts: Omit<ListenerExpectation, "checks" | "reachable"> & { reachable?: boolean },
+  checks: Record<string, CheckStatus>,
+): ListenerExpectation {
+  return { reachable: true, ...facts, checks };
+}

@@ -6,8 +6,15 @@ import {
   mintKubeletSelfGeneratedChain,
 } from "../x509/index.js";
 import { type ApiserverBehaviour, apiserverHandler } from "./apiserverEmulator.js";
+import { CONTROL_PLANE_POSTURES } from "./controlPlanePostures.js";
 import { type KubeletBehaviour, kubeletReadOnlyHandler, kubeletSecureHandler } from "./kubeletEmulator.js";
-import type { ListenerExpectation, Posture, PostureContext, PostureListener } from "./posture.js";
+import {
+  expectation,
+  type ListenerExpectation,
+  type Posture,
+  type PostureContext,
+  type PostureListener,
+} from "./posture.js";
 
 export const KUBELET_PORT = 10250;
 export const KUBELET_READONLY_PORT = 10255;
@@ -166,10 +173,11 @@ export const POSTURES: readonly Posture[] = [
           { speaksTls: false, plainHttp: true, error: "not-tls" },
           {
             "kubelet.https": "FAIL",
-            "kubelet.serving-cert": "SKIP",
+            // No TLS: no serving certificate and no client-certificate authentication at all.
+            "kubelet.serving-cert": "FAIL",
             "kubelet.anonymous-auth": "PASS",
             "kubelet.authorization": "PASS",
-            "kubelet.client-ca": "INFO",
+            "kubelet.client-ca": "FAIL",
             "kubelet.tls-ciphers": "SKIP",
             "kubelet.tls-min-version": "SKIP",
           },
@@ -361,6 +369,7 @@ export const POSTURES: readonly Posture[] = [
     summary: "resets every connection on the kubelet port",
     build: async () => [hostileListener("reset", "reset")],
   },
+  ...CONTROL_PLANE_POSTURES,
 ];
 
 /** The read-only port: plain HTTP, no authentication, the kubelet's own answers. */
@@ -428,6 +437,9 @@ async function apiserverListener(
         "apiserver.serving-cert": "PASS",
         "apiserver.kubelet-client-cert": "PASS",
         "apiserver.kubelet-certificate-authority": "PASS",
+        // Anonymous /api: 403 under RBAC, 200 when anonymous may do anything, 401 (mode unseen) with anonymous off.
+        "apiserver.authorization":
+          anonymousAuth === false ? "INFO" : overrides.anonymousIsAdmin === true ? "FAIL" : "PASS",
         ...protocolChecks("apiserver", tls),
         ...checks,
       },
@@ -572,13 +584,6 @@ function hostileListener(
       },
     ),
   };
-}
-
-function expectation(
-  facts: Omit<ListenerExpectation, "checks" | "reachable"> & { reachable?: boolean },
-  checks: Record<string, CheckStatus>,
-): ListenerExpectation {
-  return { reachable: true, ...facts, checks };
 }
 
 function daysFromNow(days: number): Date {

@@ -1,11 +1,25 @@
 /** What a port is expected to be, from the port list that produced it or from what it answered. */
-export type Role = "kubelet" | "kubelet-readonly" | "apiserver" | "etcd" | "other" | "unknown";
+export type Role =
+  | "kubelet"
+  | "kubelet-readonly"
+  | "apiserver"
+  | "apiserver-insecure"
+  | "controller-manager"
+  | "scheduler"
+  | "etcd"
+  | "etcd-peer"
+  | "other"
+  | "unknown";
 
 export const ROLES: readonly Role[] = [
   "kubelet",
   "kubelet-readonly",
   "apiserver",
+  "apiserver-insecure",
+  "controller-manager",
+  "scheduler",
   "etcd",
+  "etcd-peer",
   "other",
   "unknown",
 ];

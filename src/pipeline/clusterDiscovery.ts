@@ -17,12 +17,12 @@ export interface DiscoveredCluster {
  * skipped without dialling, so the operator sees what was left out.
  */
 export async function discoverCluster(
-  cluster: { kubeconfigFile: string; context?: string; nodeAddressTypes: string[] },
+  cluster: { kubeconfigFile?: string; context?: string; nodeAddressTypes: string[] },
   options: { scanNodes: boolean; ports: RolePorts; timeoutMs: number; scope: ScopeGuard },
 ): Promise<DiscoveredCluster> {
   const access = await loadClusterAccess({
-    kubeconfigPath: cluster.kubeconfigFile,
-    context: cluster.context,
+    ...(cluster.kubeconfigFile === undefined ? {} : { kubeconfigPath: cluster.kubeconfigFile }),
+    ...(cluster.context === undefined ? {} : { context: cluster.context }),
   });
   const endpoints: Endpoint[] = [{ host: access.server.host, port: access.server.port, role: "apiserver" }];
   if (!options.scanNodes) return { access, endpoints, listingError: null };

@@ -18,7 +18,6 @@ import {
   InputError,
   type InvalidTarget,
   neverConnected,
-  type Role,
   type ScanResult,
 } from "../model/index.js";
 import { discoverPort } from "../net/index.js";
@@ -41,7 +40,7 @@ import {
 } from "../scan/index.js";
 import { type ScopeGuard, scopeGuard } from "../scope/index.js";
 import { streamEndpoints, type TargetItem } from "../targets/index.js";
-import { summarizeCertificate } from "../x509/index.js";
+import { parsePemBundle, summarizeCertificate } from "../x509/index.js";
 import { clientIdentityOf, discoverCluster } from "./clusterDiscovery.js";
 import { HostLedger, type UnopenedEndpoint } from "./hostLedger.js";
 import type { ScanOptions } from "./scanOptions.js";
@@ -98,7 +97,6 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   }
   const anchors = await loadTrustBundles(options.trust);
   const clusterAnchors = anchors.cluster;
-  const anchorsFor = (role: Role): X509Certificate[] => anchorsForRole(anchors, role);
   const scope = scopeGuard(options.scope ?? []);
   const hasTargets = options.targets.targets.length > 0 || options.targets.targetFiles.length > 0;
   const cluster = options.cluster
@@ -109,10 +107,27 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
         scope,
       })
     : null;
+  // With no --ca-file, the kubeconfig's CA judges its own API server's chain: kubectl trusts it there.
+  const kubeconfigAnchors =
+    cluster && clusterAnchors.length === 0 && cluster.access.caPem !== null
+      ? parsePemBundle(
+          cluster.access.caPem,
+          `kubeconfig context ${JSON.stringify(cluster.access.contextName)}`,
+        )
+      : [];
+  const anchorsFor = (endpoint: Endpoint): X509Certificate[] => {
+    const server = cluster?.access.server;
+    const isKubeconfigServer = server?.host === endpoint.host && server.port === endpoint.port;
+    return isKubeconfigServer && kubeconfigAnchors.length > 0
+      ? kubeconfigAnchors
+      : anchorsForRole(anchors, endpoint.role);
+  };
   const kubeconfigIdentity = cluster ? (clientIdentityOf(cluster.access) ?? null) : null;
   const identities = await prepareScanIdentities({
     clientCertFile: options.identity?.clientCertFile,
     clientKeyFile: options.identity?.clientKeyFile,
+    etcdClientCertFile: options.identity?.etcdClientCertFile,
+    etcdClientKeyFile: options.identity?.etcdClientKeyFile,
     kubeconfig: cluster
       ? {
           server: cluster.access.server,

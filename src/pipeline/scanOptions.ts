@@ -9,6 +9,8 @@ export interface ScanOptions {
     caFiles: string[];
     /** CA bundles for kubelet serving chains, when the kubelets use another CA. */
     kubeletCaFiles: string[];
+    /** --etcd-ca-file: the CA etcd's chains must validate against (kubeadm: /etc/kubernetes/pki/etcd/ca.crt). */
+    etcdCaFiles?: string[];
   };
   pacing: {
     concurrency: number;
@@ -25,10 +27,14 @@ export interface ScanOptions {
     /** --client-cert/--client-key: the API server's kubelet-client pair (what kubelets should accept). */
     clientCertFile?: string;
     clientKeyFile?: string;
+    /** --etcd-client-cert/--etcd-client-key: the API server's etcd client pair (what etcd should accept). */
+    etcdClientCertFile?: string;
+    etcdClientKeyFile?: string;
   };
   /** --kubeconfig: the cluster's API server joins the targets; its nodes too when no targets were given. */
   cluster?: {
-    kubeconfigFile: string;
+    /** Omitted: $KUBECONFIG's files merged as kubectl merges them, or ~/.kube/config. */
+    kubeconfigFile?: string;
     context?: string;
     /** Which node address to dial, in order of preference (like --kubelet-preferred-address-types). */
     nodeAddressTypes: string[];

@@ -11,15 +11,16 @@ import type { Role } from "../model/index.js";
 export type ScannedRole = Exclude<Role, "other" | "unknown">;
 
 /** Which CA bundle judges a role's serving chain (see TRUST_BUNDLES for the flags and fallbacks). */
-export type TrustBundle = "cluster" | "kubelet";
+export type TrustBundle = "cluster" | "kubelet" | "etcd";
 
 /**
  * Which operator identity a role is shown as "trusted":
  * - kubelet-client: what the API server presents to kubelets (--client-cert, else the kubeconfig's certificate);
  * - apiserver-client: the kubeconfig user on its own API server, else --client-cert;
+ * - etcd-client: what the API server presents to etcd (--etcd-client-cert, its --etcd-certfile);
  * - none: the role authenticates nobody (plain HTTP), so only the anonymous request is made.
  */
-export type TrustedIdentityKind = "kubelet-client" | "apiserver-client" | "none";
+export type TrustedIdentityKind = "kubelet-client" | "apiserver-client" | "etcd-client" | "none";
 
 /** An anonymous answer that identifies a role; a hint without `path` or `status` matches any. */
 export interface AnswerHint {
@@ -50,7 +51,12 @@ export interface RoleDefinition {
    * How a host:port target is recognised as this role from its anonymous answers. `transport` says on which
    * kind of connection the hints count ("any": both).
    */
-  detection: { hints: readonly AnswerHint[]; transport: "tls" | "plain" | "any" };
+  detection: {
+    hints: readonly AnswerHint[];
+    transport: "tls" | "plain" | "any";
+    /** The hints count only on these ports (components that answer alike, told apart by where they listen). */
+    onlyOnPorts?: readonly number[];
+  };
   /** Ports that stand for this role when nothing it answered tells (a handshake that wants a certificate). */
   wellKnownPorts: readonly number[];
   /**
@@ -66,6 +72,13 @@ const KUBELET_HINTS: readonly AnswerHint[] = [
   { path: "/pods", status: 401, body: /^\s*Unauthorized\s*$/ },
   { path: "/pods", status: 403, body: /^Forbidden \(user=/ },
 ];
+
+const APISERVER_HINTS: readonly AnswerHint[] = [
+  { body: /"kind"\s*:\s*"Status"/ },
+  { body: /"gitVersion"\s*:/ },
+];
+
+const ETCD_HINTS: readonly AnswerHint[] = [{ body: /etcdserver/ }];
 
 /**
  * In port-list order: a port listed under two roles is probed once, under the earlier one (one connection per
@@ -119,24 +132,91 @@ export const ROLE_DEFINITIONS = [
     trustBundle: "cluster",
     trustedIdentity: "apiserver-client",
     paths: ["/version", "/healthz", "/api"],
-    detection: {
-      hints: [{ body: /"kind"\s*:\s*"Status"/ }, { body: /"gitVersion"\s*:/ }],
-      transport: "any",
-    },
+    detection: { hints: APISERVER_HINTS, transport: "any" },
     wellKnownPorts: [6443, 443],
     absenceMeaningfulWhen: [],
   },
   {
-    role: "etcd",
-    title: "etcd",
-    // Not scanned by default yet: etcd has no checks of its own.
-    ports: { defaults: [], flag: "--etcd-ports", optionKey: "etcdPorts", help: "etcd ports" },
-    transport: "tls",
+    role: "apiserver-insecure",
+    title: "kube-apiserver insecure port",
+    ports: {
+      defaults: [8080],
+      flag: "--apiserver-insecure-ports",
+      optionKey: "apiserverInsecurePorts",
+      help: "API server insecure (plain HTTP) ports",
+    },
+    transport: "plain",
     trustBundle: "cluster",
     trustedIdentity: "none",
-    paths: [],
-    detection: { hints: [{ body: /etcdserver/ }], transport: "any" },
-    wellKnownPorts: [2379, 2380],
+    paths: ["/version", "/api"],
+    detection: { hints: APISERVER_HINTS, transport: "plain" },
+    wellKnownPorts: [8080],
+    absenceMeaningfulWhen: [],
+  },
+  {
+    role: "controller-manager",
+    title: "kube-controller-manager",
+    ports: {
+      defaults: [10257],
+      flag: "--controller-manager-ports",
+      optionKey: "controllerManagerPorts",
+      help: "kube-controller-manager secure ports",
+    },
+    transport: "tls",
+    trustBundle: "cluster",
+    trustedIdentity: "apiserver-client",
+    paths: ["/healthz", "/metrics"],
+    // It answers Status JSON like an API server (delegated authn/authz); only its port tells them apart.
+    detection: { hints: APISERVER_HINTS, transport: "tls", onlyOnPorts: [10257] },
+    wellKnownPorts: [10257],
+    absenceMeaningfulWhen: ["apiserver"],
+  },
+  {
+    role: "scheduler",
+    title: "kube-scheduler",
+    ports: {
+      defaults: [10259],
+      flag: "--scheduler-ports",
+      optionKey: "schedulerPorts",
+      help: "kube-scheduler secure ports",
+    },
+    transport: "tls",
+    trustBundle: "cluster",
+    trustedIdentity: "apiserver-client",
+    paths: ["/healthz", "/metrics"],
+    detection: { hints: APISERVER_HINTS, transport: "tls", onlyOnPorts: [10259] },
+    wellKnownPorts: [10259],
+    absenceMeaningfulWhen: ["apiserver"],
+  },
+  {
+    role: "etcd",
+    title: "etcd client port",
+    ports: { defaults: [2379], flag: "--etcd-ports", optionKey: "etcdPorts", help: "etcd client ports" },
+    transport: "tls",
+    trustBundle: "etcd",
+    trustedIdentity: "etcd-client",
+    // Never keys, never a v3 gRPC call.
+    paths: ["/version", "/health"],
+    detection: { hints: ETCD_HINTS, transport: "any" },
+    wellKnownPorts: [2379],
+    absenceMeaningfulWhen: [],
+  },
+  {
+    role: "etcd-peer",
+    title: "etcd peer port",
+    ports: {
+      defaults: [2380],
+      flag: "--etcd-peer-ports",
+      optionKey: "etcdPeerPorts",
+      help: "etcd peer ports",
+    },
+    transport: "tls",
+    trustBundle: "etcd",
+    trustedIdentity: "etcd-client",
+    paths: ["/version"],
+    // The peer port serves the same /version as the client port.
+    detection: { hints: ETCD_HINTS, transport: "any", onlyOnPorts: [2380] },
+    wellKnownPorts: [2380],
     absenceMeaningfulWhen: [],
   },
 ] as const satisfies readonly RoleDefinition[];
@@ -144,7 +224,16 @@ export const ROLE_DEFINITIONS = [
 export type RolePortOptionKey = (typeof ROLE_DEFINITIONS)[number]["ports"]["optionKey"];
 
 /** Roles in the order a host:port's anonymous answers are matched against their hints. */
-export const DETECTION_ORDER: readonly ScannedRole[] = ["etcd", "apiserver", "kubelet", "kubelet-readonly"];
+export const DETECTION_ORDER: readonly ScannedRole[] = [
+  "etcd-peer",
+  "etcd",
+  "controller-manager",
+  "scheduler",
+  "apiserver-insecure",
+  "apiserver",
+  "kubelet",
+  "kubelet-readonly",
+];
 
 /** Asked anonymously of a host:port whose role is not known yet; all are read-only on every role. */
 export const DETECTION_PATHS: readonly string[] = ["/version", "/pods", "/healthz"];

@@ -66,6 +66,8 @@ describe("kubetls CLI: usage and dry runs (no network)", () => {
       "10.0.0.2",
       "--readonly-ports",
       "",
+      "--roles",
+      "kubelet,kubelet-readonly,apiserver",
       "--dry-run",
     ]);
     expect(run.code).toBe(0);
@@ -81,12 +83,9 @@ describe("kubetls CLI: usage and dry runs (no network)", () => {
   });
 
   it("reads targets from stdin, reporting a bad line by file:line and carrying on", async () => {
-    const run = await runCli(
-      ["scan", "-f", "-", "--dry-run", "--readonly-ports", "", "--apiserver-ports", ""],
-      {
-        input: "# nodes\n10.1.0.1\nnot a target!\n[fd00::1]:10250\n",
-      },
-    );
+    const run = await runCli(["scan", "-f", "-", "--dry-run", "--roles", "kubelet"], {
+      input: "# nodes\n10.1.0.1\nnot a target!\n[fd00::1]:10250\n",
+    });
     expect(run.code).toBe(0);
     expect(run.stdout.trim().split("\n")).toEqual(["10.1.0.1:10250 kubelet", "[fd00::1]:10250 unknown"]);
     expect(run.stderr).toMatch(/stdin:3/);
@@ -176,18 +175,7 @@ describe("kubetls CLI against the lab", () => {
 
   it("reports progress on stderr with --progress, and stays silent in CI and under --quiet", async () => {
     const target = `${posture("kubelet-good").address}:10250`;
-    const common = [
-      "scan",
-      target,
-      "127.0.0.2-3",
-      "--readonly-ports",
-      "",
-      "--apiserver-ports",
-      "",
-      ...JSON_REPORT,
-      "--tls-scan",
-      "off",
-    ];
+    const common = ["scan", target, "127.0.0.2-3", "--roles", "kubelet", ...JSON_REPORT, "--tls-scan", "off"];
     const shown = await runCli([...common, "--progress"], { env: { CI: "true" } });
     expect(shown.stderr).toMatch(
       /^kubetls: 3\/3 endpoints 100%, \d+\/s, elapsed \d\d:\d\d, ETA 00:00, open 1, FAIL \d+, WARN \d+$/m,

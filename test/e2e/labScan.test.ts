@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, startLab } from "../../src/lab/index.js";
 import { type EndpointResult, endpointKey, type ScanResult } from "../../src/model/index.js";
 import { loadProbes } from "../../src/probes/index.js";
-
+import { defaultRolePorts, portsPerHost } from "../../src/roles/index.js";
 import { labScanArgs, runCli, uniqueLabNetwork } from "../support/cli.js";
 import { resultSchemaErrors } from "../support/schema.js";
 
@@ -34,15 +34,17 @@ describe("kubetls scan against the embedded lab", () => {
     expect(result.benchmark).toBe("cis-1.12");
   });
 
-  it("scans every address on the kubelet, read-only and API server ports", () => {
+  it("scans every address on every role's default ports", () => {
     const scanned = inRangePostures(lab);
+    const perHost = portsPerHost(defaultRolePorts());
+    expect(perHost).toBe(8);
     const neverOpened = result.unopened.reduce((sum, group) => sum + group.count, 0);
-    expect(result.endpoints.length + neverOpened).toBe(scanned.length * 3);
-    expect(result.summary.endpoints).toBe(scanned.length * 3);
+    expect(result.endpoints.length + neverOpened).toBe(scanned.length * perHost);
+    expect(result.summary.endpoints).toBe(scanned.length * perHost);
     const listeners = scanned.reduce((sum, posture) => sum + posture.listeners.length, 0);
     expect(result.summary.states).toEqual({
       open: listeners,
-      closed: scanned.length * 3 - listeners,
+      closed: scanned.length * perHost - listeners,
       filtered: 0,
       unscanned: 0,
     });
@@ -122,16 +124,19 @@ describe("kubetls scan against the embedded lab", () => {
         "kubelet.read-only-port PASS",
       ]);
     }
-    // API-server-only hosts: their closed kubelet ports are counted, never judged.
-    const apiserverOnly = inRangePostures(lab).filter((posture) =>
+    // Hosts without a kubelet: their closed kubelet ports are counted, never judged. Only an answering API
+    // server makes a closed controller-manager or scheduler port meaningful (their absenceMeaningfulWhen).
+    const kubeletless = inRangePostures(lab).filter((posture) =>
       posture.listeners.every((listener) => listener.port !== 10250),
     );
-    expect(apiserverOnly.length).toBeGreaterThan(0);
-    for (const posture of apiserverOnly) {
-      const judged = result.endpoints.filter(
-        (endpoint) => endpoint.host === posture.address && endpoint.state !== "open",
-      );
-      expect(judged, posture.name).toEqual([]);
+    expect(kubeletless.length).toBeGreaterThan(0);
+    for (const posture of kubeletless) {
+      const judged = result.endpoints
+        .filter((endpoint) => endpoint.host === posture.address && endpoint.state !== "open")
+        .map((endpoint) => endpoint.role)
+        .sort();
+      const hasApiserver = posture.listeners.some((listener) => listener.role === "apiserver");
+      expect(judged, posture.name).toEqual(hasApiserver ? ["controller-manager", "scheduler"] : []);
     }
   });
 
@@ -199,6 +204,16 @@ describe("kubetls scan against the embedded lab", () => {
       (endpoint) => endpoint.host === lab.postures[0]?.address && endpoint.port === 10250,
     );
     expect(kubeletGood?.checks.find((check) => check.id === "kubelet.serving-cert")?.cis).toEqual(["4.2.10"]);
+  });
+
+  it("judges a closed controller-manager or scheduler port only where an API server answered on the host", () => {
+    const address = (name: string) => lab.postures.find((posture) => posture.name === name)?.address ?? "";
+    const statusOf = (host: string, port: number, id: string) =>
+      byKey.get(endpointKey({ host, port }))?.checks.find((check) => check.id === id)?.status;
+    expect(statusOf(address("apiserver-good"), 10257, "controller-manager.bind-address")).toBe("PASS");
+    expect(statusOf(address("apiserver-good"), 10259, "scheduler.bind-address")).toBe("PASS");
+    // A kubelet-only host witnesses nothing about the control plane: its closed 10257 is not judged at all.
+    expect(byKey.get(endpointKey({ host: address("kubelet-good"), port: 10257 }))).toBeUndefined();
   });
 
   it("never touches a sensitive kubelet path", () => {

@@ -33,10 +33,8 @@ beforeAll(async () => {
     const scan = await runCli([
       "scan",
       lab.targetRange,
-      "--readonly-ports",
-      "",
-      "--apiserver-ports",
-      "",
+      "--roles",
+      "kubelet",
       "--tls-scan",
       "full",
       "--benchmark",

@@ -63,4 +63,22 @@ describe("detectRole: a host:port's role from what it answered anonymously", () 
     expect(detectRole(8081, false, [answer("/pods", 200, "<html>hello</html>")])).toBe("other");
     expect(detectRole(8081, false, [])).toBe("other");
   });
+
+  it("tells the control plane's look-alikes apart by transport and port", () => {
+    const etcdVersion = answer("/version", 200, '{"etcdserver":"3.4.13","etcdcluster":"3.4.0"}');
+    expect(detectRole(2380, true, [etcdVersion])).toBe("etcd-peer");
+    expect(detectRole(12379, true, [etcdVersion])).toBe("etcd");
+    const forbidden = answer(
+      "/pods",
+      403,
+      '{"kind":"Status","apiVersion":"v1","status":"Failure","message":"forbidden: User \\"system:anonymous\\" cannot get path \\"/pods\\""}',
+    );
+    expect(detectRole(10257, true, [forbidden])).toBe("controller-manager");
+    expect(detectRole(10259, true, [forbidden])).toBe("scheduler");
+    expect(detectRole(6443, true, [forbidden])).toBe("apiserver");
+    const version = answer("/version", 200, '{"major":"1","minor":"19","gitVersion":"v1.19.16"}');
+    expect(detectRole(8080, false, [version])).toBe("apiserver-insecure");
+    expect(detectRole(18080, false, [version])).toBe("apiserver-insecure");
+    expect(detectRole(8080, true, [version])).toBe("apiserver");
+  });
 });

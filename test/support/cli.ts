@@ -44,7 +44,14 @@ export function uniqueLabNetwork(): string {
 
 /** What a scan of the lab needs to judge it: the lab's CA, its kubelet-client pair, a JSON report, no exit-1. */
 export function labScanArgs(
-  lab: { caFile: string; clientCertFile: string; clientKeyFile: string },
+  lab: {
+    caFile: string;
+    clientCertFile: string;
+    clientKeyFile: string;
+    etcdCaFile: string;
+    etcdClientCertFile: string;
+    etcdClientKeyFile: string;
+  },
   timeoutMs = 1500,
 ): string[] {
   return [
@@ -54,6 +61,12 @@ export function labScanArgs(
     lab.clientCertFile,
     "--client-key",
     lab.clientKeyFile,
+    "--etcd-ca-file",
+    lab.etcdCaFile,
+    "--etcd-client-cert",
+    lab.etcdClientCertFile,
+    "--etcd-client-key",
+    lab.etcdClientKeyFile,
     "--format",
     "json",
     "--timeout",

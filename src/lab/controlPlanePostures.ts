@@ -1,0 +1,231 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { CheckStatus, Role, ValidationErrorCode } from "../model/index.js";
+import { type MintedCertificate, mintCertificate, mintKubeletSelfGeneratedChain } from "../x509/index.js";
+import { apiserverHandler } from "./apiserverEmulator.js";
+import { writeJson, writeText } from "./kubeletEmulator.js";
+import {
+  expectation,
+  type ListenerExpectation,
+  type Posture,
+  type PostureContext,
+  type PostureListener,
+} from "./posture.js";
+import { authenticate, isClusterAdmin } from "./requestIdentity.js";
+
+export const ETCD_CLIENT_PORT = 2379;
+export const ETCD_PEER_PORT = 2380;
+export const CONTROLLER_MANAGER_PORT = 10257;
+export const SCHEDULER_PORT = 10259;
+export const APISERVER_INSECURE_PORT = 8080;
+
+/*
+ * The rest of a control plane, as real v1.20 components and etcd 3.4 behave on the wire (see
+ * /work/shared/KUBERNETES.md): etcd's client and peer ports, the controller manager's and scheduler's secure
+ * ports, and the API server's insecure port of v1.19 and before.
+ */
+export const CONTROL_PLANE_POSTURES: readonly Posture[] = [
+  {
+    name: "etcd-kubeadm",
+    summary:
+      "kubeadm etcd: client and peer ports serve certificates from the etcd CA and require a client certificate from it (--client-cert-auth, --peer-client-cert-auth)",
+    build: async (context) => {
+      const chain = [await etcdServingLeaf(context)];
+      const strict = { requireClientCertificate: true, clientCas: [context.pki.etcdCa] } as const;
+      return [
+        etcdListener(context, ETCD_CLIENT_PORT, "etcd", chain, strict, {
+          facts: { error: "handshake-rejected", validationErrors: [] },
+          checks: { "etcd.cert-file": "PASS", "etcd.client-cert-auth": "PASS", "etcd.auto-tls": "PASS" },
+        }),
+        etcdListener(context, ETCD_PEER_PORT, "etcd-peer", chain, strict, {
+          facts: { error: "handshake-rejected", validationErrors: [] },
+          checks: {
+            "etcd-peer.cert-file": "PASS",
+            "etcd-peer.client-cert-auth": "PASS",
+            "etcd-peer.auto-tls": "PASS",
+          },
+        }),
+      ];
+    },
+  },
+  {
+    name: "etcd-auto-tls",
+    summary:
+      "etcd with --auto-tls and --peer-auto-tls and no client-cert auth: a self-signed ECDSA certificate it made itself; certless /version answers 200",
+    build: async (context) => {
+      // etcd's SelfCert: a lone self-signed ECDSA certificate naming the listen addresses, Organization etcd.
+      const selfMade = await mintCertificate({
+        subject: { commonName: "etcd", organizations: ["etcd"] },
+        key: { type: "ec", curve: "P-256" },
+        ipAddresses: [context.address],
+        extendedKeyUsage: ["serverAuth", "clientAuth"],
+      });
+      const open = { requireClientCertificate: false, clientCas: [] } as const;
+      const verdicts = (role: "etcd" | "etcd-peer"): Record<string, CheckStatus> => ({
+        [`${role}.cert-file`]: "FAIL",
+        [`${role}.client-cert-auth`]: "FAIL",
+        [`${role}.auto-tls`]: "FAIL",
+      });
+      const facts = { validationErrors: ["self-signed"] as ValidationErrorCode[] };
+      return [
+        etcdListener(context, ETCD_CLIENT_PORT, "etcd", [selfMade], open, {
+          facts,
+          checks: verdicts("etcd"),
+        }),
+        etcdListener(context, ETCD_PEER_PORT, "etcd-peer", [selfMade], open, {
+          facts,
+          checks: verdicts("etcd-peer"),
+        }),
+      ];
+    },
+  },
+  {
+    name: "control-plane-v1.20",
+    summary:
+      "v1.20 kube-controller-manager and kube-scheduler without --tls-cert-file, bound to 0.0.0.0 (the default): localhost@<ts> pairs, anonymous /healthz only",
+    build: async (context) => [
+      await componentListener(context, CONTROLLER_MANAGER_PORT, "controller-manager"),
+      await componentListener(context, SCHEDULER_PORT, "scheduler"),
+    ],
+  },
+  {
+    name: "apiserver-insecure-port",
+    summary: "a v1.19 API server with --insecure-port=8080: the whole API over plain HTTP, no authn or authz",
+    build: async (context) => [
+      {
+        port: APISERVER_INSECURE_PORT,
+        role: "apiserver-insecure",
+        serve: {
+          kind: "plain-http",
+          handler: apiserverHandler({
+            gitVersion: "v1.19.16",
+            // The insecure port skips authentication and authorization altogether: everyone is allowed.
+            authentication: { clientCa: "none", anonymousAuth: true, tokens: new Map() },
+            anonymousIsAdmin: true,
+            kubeletClientCertificate: null,
+            kubeletCertificateAuthority: null,
+            nodes: context.labNodes,
+          }),
+        },
+        expect: expectation({ speaksTls: false, plainHttp: true }, { "apiserver.insecure-port": "FAIL" }),
+      },
+    ],
+  },
+];
+
+async function etcdServingLeaf(context: PostureContext): Promise<MintedCertificate> {
+  return mintCertificate({
+    subject: { commonName: context.nodeName },
+    key: { type: "rsa", bits: 2048 },
+    issuer: context.pki.etcdCa,
+    dnsNames: [context.nodeName, "localhost"],
+    ipAddresses: [context.address, "127.0.0.1"],
+    extendedKeyUsage: ["serverAuth", "clientAuth"],
+  });
+}
+
+function etcdListener(
+  context: PostureContext,
+  port: number,
+  role: Role,
+  chain: MintedCertificate[],
+  clientAuth: { requireClientCertificate: boolean; clientCas: readonly MintedCertificate[] },
+  expected: { facts: Partial<Omit<ListenerExpectation, "checks">>; checks: Record<string, CheckStatus> },
+): PostureListener {
+  return {
+    port,
+    role,
+    serve: {
+      kind: "tls",
+      chain,
+      clientCas: [...clientAuth.clientCas],
+      requireClientCertificate: clientAuth.requireClientCertificate,
+      // Go's TLS 1.2 path: the certless client gets its alert in the handshake itself.
+      maxVersion: "TLSv1.2",
+      handler: etcdHandler(context),
+    },
+    expect: expectation({ speaksTls: true, plainHttp: false, ...expected.facts }, expected.checks),
+  };
+}
+
+/** etcd's HTTP side as kubetls may see it: /version and /health only; every other path 404s. */
+function etcdHandler(_context: PostureContext) {
+  return (request: IncomingMessage, response: ServerResponse): void => {
+    const path = new URL(request.url ?? "/", "https://etcd").pathname;
+    if (path === "/version") writeJson(response, 200, { etcdserver: "3.4.13", etcdcluster: "3.4.0" });
+    else if (path === "/health") writeJson(response, 200, { health: "true", reason: "" });
+    else writeText(response, 404, "404 page not found\n");
+  };
+}
+
+/**
+ * A v1.20 controller manager or scheduler secure port: client-go's self-generated localhost pair, a client
+ * certificate requested naming the cluster CA, delegated authn/authz (anonymous /healthz only, 403 JSON
+ * elsewhere, 401 for an untrusted certificate; an admin reads /metrics).
+ */
+async function componentListener(
+  context: PostureContext,
+  port: number,
+  role: "controller-manager" | "scheduler",
+): Promise<PostureListener> {
+  const { leaf, ca } = await mintKubeletSelfGeneratedChain("localhost");
+  return {
+    port,
+    role,
+    serve: {
+      kind: "tls",
+      chain: [leaf, ca],
+      clientCas: [context.pki.clusterCa],
+      handler: componentHandler(context),
+    },
+    expect: expectation(
+      {
+        speaksTls: true,
+        plainHttp: false,
+        validationErrors: ["kubelet-self-generated", "untrusted-root", "name-mismatch"],
+      },
+      // Answering at the lab's 127.x.y.n address (not 127.0.0.1) shows it is bound to more than 127.0.0.1.
+      { [`${role}.bind-address`]: "FAIL" },
+    ),
+  };
+}
+
+function componentHandler(_context: PostureContext) {
+  return (request: IncomingMessage, response: ServerResponse): void => {
+    const path = new URL(request.url ?? "/", "https://component").pathname;
+    const authentication = authenticate(request, {
+      clientCa: "cluster",
+      anonymousAuth: true,
+      tokens: new Map(),
+    });
+    if (authentication.kind === "rejected") {
+      writeJson(response, 401, statusBody(401, "Unauthorized", "Unauthorized"));
+      return;
+    }
+    const admin = authentication.kind === "user" && isClusterAdmin(authentication.user);
+    const user = authentication.kind === "user" ? authentication.user.name : "system:anonymous";
+    if (path === "/healthz") writeText(response, 200, "ok");
+    else if (["/livez", "/readyz", "/version"].includes(path))
+      writeText(response, 404, "404 page not found\n");
+    else if (!admin)
+      writeJson(
+        response,
+        403,
+        statusBody(403, "Forbidden", `forbidden: User "${user}" cannot get path "${path}"`),
+      );
+    else if (path === "/metrics") writeText(response, 200, "# HELP process_start_time_seconds\n");
+    else writeText(response, 404, "404 page not found\n");
+  };
+}
+
+function statusBody(code: number, reason: string, message: string): object {
+  return {
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Failure",
+    message,
+    reason,
+    details: {},
+    code,
+  };
+}
