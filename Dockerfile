@@ -7,7 +7,8 @@ FROM ${NODE_IMAGE} AS build
 # PEM text of extra CA certificates npm must trust, for a registry reached through a TLS-intercepting
 # proxy: docker build --build-arg EXTRA_CA_CERTS="$(cat proxy-ca.pem)". Certificates are public, and this
 # stage is not shipped: the runtime image neither holds nor trusts them. HTTP(S)_PROXY/NO_PROXY, when a
-# proxy must be named, are Docker's predefined build arguments and reach npm without an ARG here.
+# proxy must be named, are Docker's predefined build arguments (set from the client's config.json
+# "proxies") and reach npm without an ARG here.
 ARG EXTRA_CA_CERTS=""
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -115,10 +115,12 @@ function dropSyns(cidr: string): () => void {
     removed = true;
     execFileSync("iptables", ["-D", ...rule]);
   };
-  process.once("SIGINT", () => {
-    remove();
-    process.exit(130);
-  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      remove();
+      process.exit(130);
+    });
+  }
   return remove;
 }
 
@@ -313,12 +315,22 @@ async function main(args: string[]): Promise<void> {
     execFileSync("apt-get", ["install", "-y", "-qq", "nmap"], { stdio: "inherit" });
   }
   const rows: Row[] = [];
+  announce(rows);
   const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
   console.log(`kubetls fleet bench: ${new Date().toISOString()}, load average ${load}`);
   if (!args.includes("--skip-filtered")) await filteredRows(rows);
   if (!args.includes("--skip-closed")) await closedRows(rows);
   if (!args.includes("--skip-lab")) await labRows(rows);
   print(rows);
+}
+
+/** Each row on stderr as soon as it is measured, so a long run shows where it is. */
+function announce(rows: Row[]): void {
+  const push = rows.push.bind(rows);
+  rows.push = (...added: Row[]) => {
+    for (const row of added) console.error(`  ${row.work}: ${row.kubetls} | ${row.anchor} | ${row.ratio}`);
+    return push(...added);
+  };
 }
 
 await main(process.argv.slice(2));

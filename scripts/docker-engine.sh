@@ -12,7 +12,8 @@
 #   started by dockerd unless one already answers at /run/containerd/containerd.sock.
 # - COMMAND runs with DOCKER_HOST pointing at the engine. Afterwards everything this script started is
 #   stopped by the PIDs it recorded (dockerd, then its containerd if still there), also on INT/TERM.
-# - One run at a time per machine (flock), so parallel test runs do not share or stop each other's engine.
+# - One run at a time per machine (flock on /run/lock/kubetls-docker-engine.lock), so parallel test runs
+#   do not share or stop each other's engine; KUBETLS_DOCKER_LOCK_WAIT seconds (default 1200) at most.
 #
 # --state DIR receives dockerd.log and engine.env (DOCKER_HOST, DOCKERD_PID, CONTAINERD_PID, OWNED=1|0),
 # so a caller can check afterwards that those PIDs are gone. Exit status: COMMAND's, or 125 when no engine
@@ -51,6 +52,7 @@ lock_wait=${KUBETLS_DOCKER_LOCK_WAIT:-1200}
 
 answers() { timeout 20 docker ${1:+--host "$1"} version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 
+mkdir -p "$(dirname "$lock")"
 exec 9>"$lock"
 if ! flock -w "$lock_wait" 9; then
   die "another kubetls docker run held $lock for ${lock_wait}s; try again later"

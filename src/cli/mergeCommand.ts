@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
+import { configContradictions } from "../correlate/index.js";
 import type { ScanResult } from "../model/index.js";
 import { mergeResults } from "../report/index.js";
 import { EXIT, UsageError } from "./exitCodes.js";
@@ -36,16 +37,24 @@ export function registerMergeCommand(program: Command): void {
       const format = chooseReportFormat(flags.format, flags.output, "json");
       const failOn = parseFailOn(flags.failOn);
       const results = await Promise.all(files.map(readResult));
+      // MergeError is an InputError: the CLI's one mapping makes it exit 2.
       const merged = mergeResults(results);
+      // A node's config and wire checks may come from different shards: judge the pairs on the whole.
+      merged.configContradictions = configContradictions(merged.endpoints);
       const sink = await openSink(flags.output);
-      await sink.write(
-        renderReport(format, merged, {
-          isTTY: sink.isTTY,
-          columns: sink.columns,
-          showClosed: false,
-          verbose: flags.verbose === true,
-        }),
-      );
+      try {
+        await sink.write(
+          renderReport(format, merged, {
+            isTTY: sink.isTTY,
+            columns: sink.columns,
+            showClosed: false,
+            verbose: flags.verbose === true,
+          }),
+        );
+      } catch (error) {
+        await sink.abort();
+        throw error;
+      }
       await sink.close();
       process.exitCode = hasFindingsAtOrAbove(merged, failOn) ? EXIT.findings : EXIT.ok;
     });

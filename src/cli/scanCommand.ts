@@ -98,6 +98,7 @@ async function scanPlan(
               .split(",")
               .map((type) => type.trim())
               .filter(Boolean),
+            maxNodes: flags.maxNodes,
           },
       scope: flags.scope,
       tlsScan: parseTlsScan(flags.tlsScan),
@@ -116,6 +117,7 @@ async function scanPlan(
       extraOutputs: requestedOutputs(flags),
       showClosed: flags.showClosed === true,
       verbose: flags.verbose === true,
+      openOnly: flags.openOnly === true,
       kubeBenchFile: flags.flags,
       progress: {
         progress: flags.progress === true,
@@ -124,7 +126,8 @@ async function scanPlan(
       },
     },
   );
-  const nothing = nothingObserved(result);
+  const onlyTheCluster = clusterAsked && plan.targets.length === 0 && plan.targetFiles.length === 0;
+  const nothing = nothingObserved(result, onlyTheCluster);
   if (nothing !== null) {
     if (flags.quiet !== true) process.stderr.write(`kubetls: ${nothing}\n`);
     return EXIT.nothingObserved;
@@ -132,9 +135,18 @@ async function scanPlan(
   return hasFindingsAtOrAbove(result, failOn) ? EXIT.findings : EXIT.ok;
 }
 
-/** Why the scan observed nothing it could vouch for, or null when some endpoint was open. */
-function nothingObserved(result: ScanResult): string | null {
+/**
+ * Why the scan observed nothing it could vouch for, or null when it did. When the cluster's nodes are the
+ * whole scan (--kubeconfig, no targets), a node list that could not be read means none of them was
+ * scanned, even though the API server itself answered: that is not a clean scan of an empty cluster.
+ */
+function nothingObserved(result: ScanResult, onlyTheCluster: boolean): string | null {
   const { summary, targets } = result;
+  const unlisted = onlyTheCluster
+    ? targets.invalid.find((invalid) => invalid.source === "kubeconfig")
+    : undefined;
+  if (unlisted !== undefined)
+    return `${unlisted.input} could not be listed (${unlisted.reason}): no node was scanned`;
   if (summary.states.open > 0) return null;
   if (summary.endpoints === 0) {
     return targets.invalid.length > 0

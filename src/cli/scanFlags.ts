@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { DEFAULT_MAX_NODES } from "../model/index.js";
 import {
   mapRoles,
   ROLE_DEFINITIONS,
@@ -31,6 +32,7 @@ interface ScanFlagsBesidesRolePorts {
   kubeconfig?: string | true;
   context?: string;
   nodeAddressTypes: string;
+  maxNodes: number;
   scope: string[];
   concurrency: number;
   rate?: number;
@@ -52,6 +54,7 @@ interface ScanFlagsBesidesRolePorts {
   progress?: boolean;
   quiet?: boolean;
   showClosed?: boolean;
+  openOnly?: boolean;
 }
 
 export function addScanFlags(command: Command): Command {
@@ -114,6 +117,12 @@ export function addScanFlags(command: Command): Command {
       "InternalIP,Hostname",
     )
     .option(
+      "--max-nodes <n>",
+      "with --kubeconfig: nodes whose kubelet configuration is read through the API server's node proxy (every node of a supported cluster by default)",
+      positiveInteger("--max-nodes"),
+      DEFAULT_MAX_NODES,
+    )
+    .option(
       "--scope <list>",
       "addresses/CIDRs kubetls may ever connect to, whatever targets or the API say (repeatable)",
       collect,
@@ -162,6 +171,10 @@ export function addScanFlags(command: Command): Command {
       "FAIL",
     )
     .option("--show-closed", "list refused endpoints in the table too")
+    .option(
+      "--open-only",
+      "reports list open endpoints only; never-opened ones stay counted, without host lists",
+    )
     .option(
       "--shard <i/n>",
       "scan only shard I of N (0-based; hosts split by a stable hash), e.g. $JOB_COMPLETION_INDEX/4",

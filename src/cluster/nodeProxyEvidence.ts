@@ -1,7 +1,19 @@
-import type { LookupFunction } from "node:net";
+import { isIP, type LookupFunction } from "node:net";
 import pLimit from "p-limit";
-import { type ClusterAccess, listNodes, nodeProxyGet } from "../kubeconfig/index.js";
-import { type EndpointResult, endpointKey, type NetError, type NodeProxyProbe } from "../model/index.js";
+import {
+  type ClusterAccess,
+  type ClusterNode,
+  listNodes,
+  type NodeListing,
+  nodeProxyGet,
+} from "../kubeconfig/index.js";
+import {
+  type EndpointResult,
+  endpointKey,
+  type NetError,
+  type NodeLeftOut,
+  type NodeProxyProbe,
+} from "../model/index.js";
 import type { ScopeGuard } from "../scope/index.js";
 
 export interface NodeProxyContext {
@@ -11,6 +23,8 @@ export interface NodeProxyContext {
   nodeAddressTypes: readonly string[];
   /** What kubetls saw on each kubelet directly, by `host:port`. */
   kubelets: ReadonlyMap<string, EndpointResult>;
+  /** The node list already read for this API server (kubeconfig discovery); listed again when absent. */
+  listing?: NodeListing;
 }
 
 /*
@@ -18,20 +32,31 @@ export interface NodeProxyContext {
  * kubelet serves a chain that does not validate go first: only they can show whether the API server
  * verifies kubelet certificates.
  */
-const MAX_PROXIED_NODES = 25;
-const PROXY_REQUESTS_IN_FLIGHT = 4;
+export const MAX_PROXIED_NODES = 25;
+export const PROXY_REQUESTS_IN_FLIGHT = 4;
+/** Nodes left out are named up to this many; the rest are counted in a cut. */
+const MAX_NAMED_LEFT_OUT = 100;
+/** Under a restricted --scope, node addresses that are names are resolved to be checked; at most this many. */
+const MAX_NAME_LOOKUPS = 50;
 
-/**
- * GET /api/v1/nodes, then /api/v1/nodes/NAME/proxy/healthz for in-scope nodes, each joined with the
- * direct observation of that node's kubelet. Out-of-scope nodes are never asked about: the API server
- * would dial them on kubetls's behalf.
- */
 export interface NodeProxyEvidence {
   probes: NodeProxyProbe[];
   /** Why GET /api/v1/nodes failed (e.g. 403: these credentials may not list nodes), when no node was read. */
   listingError: NetError | null;
+  /** Listed nodes not asked about, each with the address and rule that kept it out. */
+  leftOut: NodeLeftOut[];
+  /** Every bound reached: the node list cut or failing part-way, nodes over the cap, names left unnamed. */
+  cuts: string[];
 }
 
+/**
+ * GET /api/v1/nodes (unless already read), then /api/v1/nodes/NAME/proxy/healthz for in-scope nodes, each
+ * joined with the direct observation of that node's kubelet.
+ *
+ * The scope rule: a node is asked about when the address --node-address-types picks for it (standing for
+ * the API server's --kubelet-preferred-address-types, the address it dials) is in --scope. Its other
+ * addresses do not matter: the API server dials only that one. A node left out is named with that address.
+ */
 export async function gatherNodeProxyEvidence(
   access: ClusterAccess,
   context: NodeProxyContext,
@@ -41,22 +66,52 @@ export async function gatherNodeProxyEvidence(
     isInScope: context.scope.allowsHost,
     lookup: context.lookup,
   };
-  const listing = await listNodes(access, { ...callOptions, nodeAddressTypes: context.nodeAddressTypes });
-  const candidates = listing.nodes
-    // The API server picks the address to dial by its own preference: every IP the node reports must be in scope.
-    .filter(
-      (node) =>
-        node.address !== null &&
-        context.scope.allowsHost(node.address) &&
-        node.ipAddresses.every((address) => context.scope.allowsHost(address)),
-    )
-    .map((node) => {
-      const kubelet =
-        context.kubelets.get(endpointKey({ host: node.address ?? "", port: node.kubeletPort })) ?? null;
-      return { node, kubelet };
-    })
-    .sort((a, b) => rank(a.kubelet) - rank(b.kubelet))
-    .slice(0, MAX_PROXIED_NODES);
+  const listing =
+    context.listing ??
+    (await listNodes(access, { ...callOptions, nodeAddressTypes: context.nodeAddressTypes }));
+  const cuts: string[] = [];
+  if (listing.cut !== null) cuts.push(listing.cut);
+  if (listing.error !== null && listing.nodes.length > 0) {
+    cuts.push(`node list incomplete after ${listing.nodes.length} node(s): ${listing.error.message}`);
+  }
+
+  const leftOut: NodeLeftOut[] = [];
+  let unnamed = 0;
+  const leaveOut = (node: ClusterNode, reason: string): void => {
+    if (leftOut.length >= MAX_NAMED_LEFT_OUT) unnamed++;
+    // The reason names the node and its address too, so it reads alone in a check's evidence.
+    else leftOut.push({ node: node.name, address: node.address, reason: `${node.name}: ${reason}` });
+  };
+  const inScope = addressScopeCheck(context);
+  const ranked = listing.nodes
+    .map((node) => ({
+      node,
+      kubelet: node.address === null ? null : (context.kubelets.get(kubeletKey(node)) ?? null),
+    }))
+    .sort((a, b) => rank(a.kubelet) - rank(b.kubelet));
+  const candidates: typeof ranked = [];
+  let overCap = 0;
+  for (const entry of ranked) {
+    const { node } = entry;
+    if (node.address === null) {
+      leaveOut(node, `reports no address of type ${context.nodeAddressTypes.join(" or ")}`);
+      continue;
+    }
+    if (candidates.length >= MAX_PROXIED_NODES) {
+      overCap++;
+      continue;
+    }
+    const scopeProblem = await inScope(node.address);
+    if (scopeProblem !== null) leaveOut(node, scopeProblem);
+    else candidates.push(entry);
+  }
+  if (overCap > 0) {
+    cuts.push(
+      `node proxy asked about ${MAX_PROXIED_NODES} nodes (those whose kubelet chain does not validate first); ${overCap} more listed node(s) not asked`,
+    );
+  }
+  if (unnamed > 0) cuts.push(`${unnamed} more node(s) left out of the node proxy, not named`);
+
   const limit = pLimit(PROXY_REQUESTS_IN_FLIGHT);
   const probes = await Promise.all(
     candidates.map(({ node, kubelet }) =>
@@ -64,7 +119,7 @@ export async function gatherNodeProxyEvidence(
         const outcome = await nodeProxyGet(access, node.name, "/healthz", callOptions);
         return {
           node: node.name,
-          kubelet: node.address === null ? null : endpointKey({ host: node.address, port: node.kubeletPort }),
+          kubelet: node.address === null ? null : kubeletKey(node),
           outcome: outcome.outcome,
           status: outcome.outcome === "http" ? outcome.status : null,
           snippet: outcome.outcome === "http" ? outcome.bodySnippet.slice(0, 300) : outcome.error.message,
@@ -74,7 +129,47 @@ export async function gatherNodeProxyEvidence(
       }),
     ),
   );
-  return { probes, listingError: listing.nodes.length === 0 ? listing.error : null };
+  return {
+    probes,
+    listingError: listing.nodes.length === 0 ? listing.error : null,
+    leftOut,
+    cuts,
+  };
+}
+
+function kubeletKey(node: ClusterNode): string {
+  return endpointKey({ host: node.address ?? "", port: node.kubeletPort });
+}
+
+/**
+ * null when the address may be asked about, else why not. An IP is checked against --scope as it stands;
+ * a name (a Hostname address) is resolved through the scope's resolver when --scope is set, since the API
+ * server would dial whatever it resolves to: a name that does not resolve into scope is left out.
+ */
+function addressScopeCheck(context: NodeProxyContext): (address: string) => Promise<string | null> {
+  let lookups = 0;
+  return async (address) => {
+    const outside = `its address ${address} is outside --scope ${context.scope.describe()}`;
+    if (isIP(address) !== 0) return context.scope.allowsHost(address) ? null : outside;
+    if (!context.scope.restricted) return null;
+    const lookup = context.scope.lookup;
+    if (lookup === undefined) return outside;
+    if (++lookups > MAX_NAME_LOOKUPS)
+      return `its address ${address} is a name, and only ${MAX_NAME_LOOKUPS} are resolved`;
+    return resolvesInScope(lookup, address, context.timeoutMs).then((inside) =>
+      inside ? null : `its address ${address} does not resolve inside --scope ${context.scope.describe()}`,
+    );
+  };
+}
+
+function resolvesInScope(lookup: LookupFunction, name: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    lookup(name, { all: true }, (error) => {
+      clearTimeout(timer);
+      resolve(error === null || error === undefined);
+    });
+  });
 }
 
 function rank(kubelet: EndpointResult | null): number {
@@ -104,6 +199,8 @@ const REJECTED_BY_A_VERIFYING_CLIENT = new Set([
   "not-yet-valid",
   "weak-signature",
   "not-server-auth",
+  "malformed-certificate",
+  "chain-search-limit",
 ]);
 
 function chainAnApiserverWouldAccept(kubelet: EndpointResult | null): boolean | null {

@@ -54,9 +54,10 @@ export function correlate(
   probes: readonly ProbeControls[],
 ): Correlation {
   const benchmark = scan.benchmark;
-  assertSameBenchmark(benchmark, flags, probes);
+  const wireProbes = probes.filter((probe) => probe.checkSource !== "config");
+  assertSameBenchmark(benchmark, flags, wireProbes);
   const probesByControl = new Map<string, ProbeControls[]>();
-  for (const probe of probes) {
+  for (const probe of wireProbes) {
     for (const control of probe.controls[benchmark] ?? []) {
       probesByControl.set(control, [...(probesByControl.get(control) ?? []), probe]);
     }
@@ -73,6 +74,8 @@ export function correlate(
   for (const flag of flags) inputsFor(flag.control).flags.push(flag);
   for (const endpoint of scan.endpoints) {
     for (const check of endpoint.checks) {
+      // kube-bench reads configuration too; only what the wire showed is set against it.
+      if (check.source === "config") continue;
       for (const control of new Set(check.cis)) inputsFor(control).wire.push({ endpoint, check });
     }
   }

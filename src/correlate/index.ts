@@ -1,5 +1,6 @@
 export { BenchmarkMismatchError } from "./benchmarkMismatchError.js";
 export { normaliseBenchmark } from "./benchmarkName.js";
+export { configContradictions } from "./configVsWire.js";
 export { compareControlIds } from "./controlId.js";
 export { correlate } from "./correlate.js";
 export type { ProbeControls } from "./correlation.js";

@@ -1,8 +1,10 @@
 import type { X509Certificate } from "node:crypto";
 import { isIP, type LookupFunction } from "node:net";
 import { type ScanIdentities, trustedIdentityFor } from "../identity/index.js";
+import { gatherKubeletConfig } from "../kubeletconfig/index.js";
 import {
   type AuthFacts,
+  type CertificateSummary,
   type Endpoint,
   type EndpointResult,
   type NetError,
@@ -13,7 +15,7 @@ import {
 import { captureTls, type TlsCapture, type TlsProtocolScan, type TlsScanMode } from "../net/index.js";
 import { DETECTION_PATHS, roleDefinition } from "../roles/index.js";
 import type { ConnectionGate } from "../scan/index.js";
-import { MalformedCertificateError, summarizeCertificate, validateChain } from "../x509/index.js";
+import { MalformedCertificateError, summarizeCertificate, validateChainYielding } from "../x509/index.js";
 import { detectRole, wellKnownRoleOf } from "./detectRole.js";
 import { gatherAuthFacts, type IdentityCredentials } from "./gatherAuthFacts.js";
 import { gatherProtocolFacts } from "./gatherProtocolFacts.js";
@@ -64,39 +66,67 @@ export async function gatherEndpointFacts(
     reachable: true,
     speaksTls: true,
     tls: { ...capture.session, ...protocolSummary(protocols) },
-    ...chainFacts(endpoint, capture.servedChainDer, context),
+    ...(await chainFacts(endpoint, capture.servedChainDer, context)),
   };
   let known: AuthFacts = {};
   if (endpoint.role === "unknown") {
     known = await gatherAuthFacts(endpoint, true, DETECTION_PATHS, { anonymous: null }, context);
     facts.role = detectRole(endpoint.port, true, known.anonymous ?? []);
     // The chain was judged against the cluster CA before the role was known; kubelets may have their own.
-    Object.assign(facts, chainFacts({ ...endpoint, role: facts.role }, capture.servedChainDer, context));
+    Object.assign(
+      facts,
+      await chainFacts({ ...endpoint, role: facts.role }, capture.servedChainDer, context),
+    );
   }
   facts.auth = await authFactsFor(endpoint, facts.role, true, context, known);
+  await addKubeletConfig(facts, endpoint, context);
   return facts;
 }
 
-function chainFacts(
+/** A kubelet's live configuration joins its facts when some identity was answered 200 on /configz. */
+async function addKubeletConfig(
+  facts: GatheredFacts,
+  endpoint: Endpoint,
+  context: GatherContext,
+): Promise<void> {
+  if (facts.role !== "kubelet" || !facts.auth) return;
+  const kubeletConfig = await gatherKubeletConfig(facts.auth, {
+    target: endpoint,
+    identities: identitiesFor(endpoint, facts.role, true, context),
+    timeoutMs: context.timeoutMs,
+    gate: context.gate,
+    lookup: context.lookup,
+  });
+  if (kubeletConfig) facts.kubeletConfig = kubeletConfig;
+}
+
+/*
+ * Every certificate that can be read is kept; one that cannot is left out of `chain` and named by the
+ * validation (`malformed-certificate`), so one odd certificate never costs the session or the other facts.
+ * The validation yields to the event loop as it works: a hostile chain spends its own endpoint's time.
+ */
+async function chainFacts(
   endpoint: Endpoint,
   servedChainDer: Buffer[],
   context: GatherContext,
-): Pick<GatheredFacts, "chain" | "validation" | "error"> {
+): Promise<Pick<GatheredFacts, "chain" | "validation">> {
+  return {
+    chain: servedChainDer.flatMap((der) => readableSummary(der) ?? []),
+    validation: await validateChainYielding({
+      servedChainDer,
+      anchors: context.anchorsFor(endpoint),
+      host: endpoint.host,
+      now: context.now(),
+    }),
+  };
+}
+
+function readableSummary(der: Buffer): CertificateSummary | null {
   try {
-    return {
-      chain: servedChainDer.map((der) => summarizeCertificate(der)),
-      validation: validateChain({
-        servedChainDer,
-        anchors: context.anchorsFor(endpoint),
-        host: endpoint.host,
-        now: context.now(),
-      }),
-      error: null,
-    };
+    return summarizeCertificate(der);
   } catch (error) {
-    if (!(error instanceof MalformedCertificateError)) throw error;
-    // A hostile server can send bytes that are no certificate at all: keep the session, say what broke.
-    return { chain: [], validation: null, error: { code: "protocol-error", message: error.message } };
+    if (error instanceof MalformedCertificateError) return null;
+    throw error;
   }
 }
 
@@ -142,10 +172,13 @@ async function gatherWithoutSession(
     };
   }
   if (protocols?.servedChainDer && protocols.servedChainDer.length > 0) {
-    Object.assign(facts, chainFacts({ ...endpoint, role: facts.role }, protocols.servedChainDer, context));
-    facts.error = error;
+    Object.assign(
+      facts,
+      await chainFacts({ ...endpoint, role: facts.role }, protocols.servedChainDer, context),
+    );
   }
   facts.auth = await authFactsFor(endpoint, facts.role, true, context, {});
+  await addKubeletConfig(facts, endpoint, context);
   return facts;
 }
 
@@ -186,23 +219,51 @@ async function authFactsFor(
 ): Promise<AuthFacts> {
   const definition = roleDefinition(role);
   if (!definition || definition.paths.length === 0) return known;
+  return gatherAuthFacts(
+    endpoint,
+    tls,
+    definition.paths,
+    identitiesFor(endpoint, role, tls, context),
+    context,
+    known,
+  );
+}
+
+/** Who is shown to the endpoint: anonymous always; over TLS also the untrusted and the trusted identity. */
+function identitiesFor(
+  endpoint: Endpoint,
+  role: Role,
+  tls: boolean,
+  context: GatherContext,
+): IdentityCredentials {
   const identities: IdentityCredentials = { anonymous: null };
-  if (tls) {
+  const definition = roleDefinition(role);
+  if (tls && definition) {
     identities.untrusted = { credentials: context.identities.untrusted };
     const trusted = trustedIdentityFor(context.identities, definition.trustedIdentity, endpoint);
     if (trusted) identities.trusted = trusted;
   }
-  return gatherAuthFacts(endpoint, tls, definition.paths, identities, context, known);
+  return identities;
 }
 
 function protocolSummary(protocols: TlsProtocolScan | null): Partial<TlsSession> {
-  if (!protocols || protocols.versions.length === 0) return {};
+  if (!protocols) return {};
+  // What the scanner could not tell is kept even when it saw nothing accepted: "unknown" is not "refused".
+  const unknowns: Partial<TlsSession> = {
+    ...(protocols.unknownVersions.length > 0 ? { unknownVersions: protocols.unknownVersions } : {}),
+    ...(Object.keys(protocols.unknownCipherSuites).length > 0
+      ? { unknownCipherSuites: protocols.unknownCipherSuites }
+      : {}),
+    ...(protocols.errors.length > 0 ? { scanErrors: protocols.errors } : {}),
+  };
+  if (protocols.versions.length === 0) return unknowns;
   return {
     versions: protocols.versions,
     cipherSuites: protocols.cipherSuites,
     serverPreference: protocols.serverPreference,
     serverOrder: protocols.serverOrder,
     clientCertRequest: protocols.clientCertRequest,
+    ...unknowns,
   };
 }
 

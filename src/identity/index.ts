@@ -1,5 +1,7 @@
+export { clientPairProblem } from "./clientPair.js";
 export {
   apiserverIdentityFor,
+  checkClientPairFiles,
   IdentityFileError,
   type IdentitySources,
   type PresentedIdentity,

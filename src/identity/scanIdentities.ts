@@ -3,6 +3,7 @@ import { InputError } from "../model/index.js";
 import type { ClientIdentity, ServerVerification } from "../net/index.js";
 import type { TrustedIdentityKind } from "../roles/index.js";
 import { mintUntrustedClientIdentity } from "../x509/index.js";
+import { clientPairProblem } from "./clientPair.js";
 
 /**
  * The client identities one scan presents. The untrusted one is minted at scan start and only ever held
@@ -129,7 +130,17 @@ async function readClientPair(
     readPem(certFile, "CERTIFICATE"),
     readPem(keyFile, "PRIVATE KEY"),
   ]);
+  const problem = clientPairProblem({ certPem, keyPem }, { cert: certFile, key: keyFile });
+  if (problem !== null) throw new IdentityFileError(`--client-cert/--client-key: ${problem}`);
   return { certPem, keyPem };
+}
+
+/**
+ * Reads and checks --client-cert/--client-key (present together, readable, PEM, and a matching pair) without
+ * keeping them: run before anything is dialled, so a wrong pair costs no connection.
+ */
+export async function checkClientPairFiles(certFile?: string, keyFile?: string): Promise<void> {
+  await readClientPair(certFile, keyFile);
 }
 
 async function readPem(path: string, label: string): Promise<string> {

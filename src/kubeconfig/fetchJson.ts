@@ -7,6 +7,8 @@ export interface JsonAnswer {
   status: number;
   /** The parsed body; undefined when it is not JSON (JSON itself never yields undefined). */
   json: unknown;
+  /** Bytes of body read, when known: what a caller bounding several answers adds up. */
+  bodyBytes?: number;
 }
 
 /** A GET whose whole body, up to `maxBodyBytes`, is parsed as JSON: what an API list call needs. */
@@ -28,7 +30,7 @@ export const fetchJsonViaHttpGet: FetchJson = async (request) => {
   const identity = request.identity;
   const token = identity && "bearerToken" in identity ? identity.bearerToken : "";
   const body = token === "" ? answer.body : answer.body.replaceAll(token, "[redacted]");
-  return { outcome: "http", status: answer.status, json: parseJson(body) };
+  return { outcome: "http", status: answer.status, json: parseJson(body), bodyBytes: answer.bodyBytesRead };
 };
 
 function parseJson(body: string): unknown {

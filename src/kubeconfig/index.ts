@@ -14,6 +14,7 @@ export {
   DEFAULT_NODE_ADDRESS_TYPES,
   type ListNodesOptions,
   listNodes,
+  NODE_LIST_BOUNDS,
   NODE_LIST_MAX_BODY_BYTES,
   type NodeListing,
   readNodeListPage,

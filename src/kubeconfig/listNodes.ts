@@ -16,9 +16,12 @@ export interface ClusterNode {
 }
 
 export interface NodeListing {
-  /** Every node read before any error: a failure on a later page keeps the earlier pages. */
+  /** Every node read before any error or cut: a failure on a later page keeps the earlier pages. */
   nodes: ClusterNode[];
+  /** Why a page could not be read; null when every page asked for was read. */
   error: NetError | null;
+  /** Which bound stopped the listing before the list's end, and how far it got; null when none did. */
+  cut: string | null;
 }
 
 export interface ListNodesOptions extends ApiserverCallOptions {
@@ -26,6 +29,8 @@ export interface ListNodesOptions extends ApiserverCallOptions {
   nodeAddressTypes?: readonly string[];
   /** How the JSON is fetched; `httpGet` by default, a stub in tests. */
   fetchJson?: FetchJson;
+  /** The whole listing's time budget; no page is asked for after it (default LIST_DEADLINE_PHASES phases). */
+  deadlineMs?: number;
 }
 
 export const DEFAULT_NODE_ADDRESS_TYPES: readonly string[] = ["InternalIP", "Hostname"];
@@ -34,19 +39,44 @@ export const DEFAULT_KUBELET_PORT = 10250;
 export const NODE_LIST_MAX_BODY_BYTES = 4 * 1024 * 1024;
 /** kubectl's chunk size is 500; nodes are heavy, so smaller pages keep each one well under the cap. */
 const PAGE_SIZE = 100;
-/** Kubernetes supports 5,000 nodes; this is twice that, and stops a server that never ends its list. */
-const MAX_PAGES = 100;
+/**
+ * The bounds of one listing, whatever the server sends: Kubernetes supports 5,000 nodes, so twice that in
+ * items; pages enough for them at PAGE_SIZE; bytes for 10,000 heavy nodes; and time for a few pages at the
+ * phase deadline. Each cut is reported, never silent.
+ */
+export const NODE_LIST_BOUNDS = {
+  maxNodes: 10_000,
+  maxPages: 100,
+  maxBytes: 64 * 1024 * 1024,
+  deadlinePhases: 10,
+} as const;
 
 /**
- * Lists the cluster's nodes with `GET /api/v1/nodes`, page by page, under the kubeconfig identity. Never
- * throws: a refusal, a non-200 answer or a body that is not a NodeList comes back as `error`.
+ * Lists the cluster's nodes with `GET /api/v1/nodes`, page by page, under the kubeconfig identity, within
+ * NODE_LIST_BOUNDS. Never throws: a refusal, a non-200 answer or a body that is not a NodeList comes back
+ * as `error`, a bound reached as `cut`, with the nodes read until then.
  */
 export async function listNodes(access: ClusterAccess, options: ListNodesOptions): Promise<NodeListing> {
   const fetchJson = options.fetchJson ?? fetchJsonViaHttpGet;
   const addressTypes = options.nodeAddressTypes ?? DEFAULT_NODE_ADDRESS_TYPES;
+  const deadlineMs = options.deadlineMs ?? NODE_LIST_BOUNDS.deadlinePhases * options.timeoutMs;
+  const started = performance.now();
   const nodes: ClusterNode[] = [];
+  let bytes = 0;
   let continueToken: string | null = null;
-  for (let page = 0; page < MAX_PAGES; page++) {
+  const read = (pages: number): string =>
+    `${nodes.length} node(s) read from ${pages} page(s), ${bytes} bytes, in ${Math.round(performance.now() - started)} ms`;
+  for (let page = 0; ; page++) {
+    if (page >= NODE_LIST_BOUNDS.maxPages) {
+      return {
+        nodes,
+        error: null,
+        cut: `node list cut at ${NODE_LIST_BOUNDS.maxPages} pages, the server still had more: ${read(page)}`,
+      };
+    }
+    if (performance.now() - started > deadlineMs) {
+      return { nodes, error: null, cut: `node list cut at its ${deadlineMs} ms deadline: ${read(page)}` };
+    }
     const query: string = continueToken === null ? "" : `&continue=${encodeURIComponent(continueToken)}`;
     const request = apiserverRequest(
       access,
@@ -54,29 +84,42 @@ export async function listNodes(access: ClusterAccess, options: ListNodesOptions
       options,
       NODE_LIST_MAX_BODY_BYTES,
     );
-    if (isFailure(request)) return { nodes, error: request.error };
+    if (isFailure(request)) return { nodes, error: request.error, cut: null };
     const answer = await fetchJson(request);
-    if (answer.outcome !== "http") return { nodes, error: answer.error };
+    if (answer.outcome !== "http") return { nodes, error: answer.error, cut: null };
     if (answer.status !== 200) {
       return {
         nodes,
         error: netError("error", `GET /api/v1/nodes answered ${describeStatus(answer.status, answer.json)}`),
+        cut: null,
       };
     }
+    bytes += answer.bodyBytes ?? 0;
     const list = readNodeListPage(answer.json, addressTypes);
-    if (typeof list === "string")
-      return { nodes, error: netError("protocol-error", `GET /api/v1/nodes: ${list}`) };
-    nodes.push(...list.nodes);
-    if (list.continueToken === null) return { nodes, error: null };
+    if (typeof list === "string") {
+      return { nodes, error: netError("protocol-error", `GET /api/v1/nodes: ${list}`), cut: null };
+    }
+    // One by one: a spread of a 150,000-item page would overflow the call stack.
+    for (const node of list.nodes) {
+      if (nodes.length >= NODE_LIST_BOUNDS.maxNodes) {
+        return {
+          nodes,
+          error: null,
+          cut: `node list cut at ${NODE_LIST_BOUNDS.maxNodes} nodes (page ${page + 1} alone held ${list.nodes.length}): ${read(page + 1)}`,
+        };
+      }
+      nodes.push(node);
+    }
+    if (list.continueToken === null) return { nodes, error: null, cut: null };
+    if (bytes > NODE_LIST_BOUNDS.maxBytes) {
+      return {
+        nodes,
+        error: null,
+        cut: `node list cut at ${NODE_LIST_BOUNDS.maxBytes} bytes, the server still had more: ${read(page + 1)}`,
+      };
+    }
     continueToken = list.continueToken;
   }
-  return {
-    nodes,
-    error: netError(
-      "protocol-error",
-      `GET /api/v1/nodes: still more after ${MAX_PAGES * PAGE_SIZE} nodes; stopped`,
-    ),
-  };
 }
 
 /** One page of a NodeList, or what is wrong with it. Items without a name are skipped. */

@@ -13,6 +13,7 @@ export async function nodeProxyGet(
   nodeName: string,
   kubeletPath: string,
   options: ApiserverCallOptions,
+  body: { keepBody?: boolean } = {},
 ): Promise<HttpOutcome> {
   if (nodeName === "" || !kubeletPath.startsWith("/") || isForbiddenKubeletPath(kubeletPath)) {
     const error = netError(
@@ -27,5 +28,6 @@ export async function nodeProxyGet(
     options,
   );
   if (isFailure(request)) return request;
-  return httpGet(request);
+  // keepBody: a node's /configz is read whole (a few KB, under httpGet's cap).
+  return httpGet({ ...request, ...body });
 }

@@ -1,5 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
+  KUBEADM_KUBELET_SETTINGS,
+  type KubeletConfigSettings,
+  kubeletConfigzBody,
+} from "./kubeletConfigz.js";
+import {
   type AuthenticationPolicy,
   authenticate,
   isClusterAdmin,
@@ -17,6 +22,11 @@ export interface KubeletBehaviour {
   /** Whether the posture serves a certificate from --tls-cert-file (false: self-generated). */
   tlsCertFile: string | null;
   readOnlyPort: number;
+  /**
+   * Settings /configz reports beyond (or, for a posture whose config and wire disagree, against) what the
+   * fields above make the emulator do: e.g. a proxy in front of the kubelet, or a restart that never happened.
+   */
+  reportedConfig?: Partial<KubeletConfigSettings>;
 }
 
 /** Paths that execute code or leak secrets on a real kubelet. The lab records any request to them. */
@@ -62,7 +72,10 @@ export function kubeletReadOnlyHandler(
   server: string,
 ) {
   return (request: IncomingMessage, response: ServerResponse): void => {
-    routeKubelet(behaviour, recordedPath(request, sensitive, server), response);
+    const path = recordedPath(request, sensitive, server);
+    // A real kubelet registers /configz on the secure port only; the read-only port answers 404.
+    if (path === "/configz") writeText(response, 404, "404 page not found");
+    else routeKubelet(behaviour, path, response);
   };
 }
 
@@ -101,7 +114,7 @@ function routeKubelet(behaviour: KubeletBehaviour, path: string, response: Serve
       writeJson(response, 200, podList(behaviour.nodeName));
       return;
     case "/configz":
-      writeJson(response, 200, { kubeletconfig: kubeletConfigz(behaviour) });
+      writeJson(response, 200, kubeletConfigzBody(reportedSettings(behaviour)));
       return;
     case "/metrics":
       writeText(
@@ -135,18 +148,16 @@ function podList(nodeName: string): object {
   };
 }
 
-function kubeletConfigz(behaviour: KubeletBehaviour): object {
+/** What /configz says: the settings the emulator acts on, then whatever the posture reports differently. */
+export function reportedSettings(behaviour: KubeletBehaviour): KubeletConfigSettings {
   return {
-    authentication: {
-      anonymous: { enabled: behaviour.authentication.anonymousAuth },
-      x509: {
-        clientCAFile: behaviour.authentication.clientCa === "none" ? "" : "/etc/kubernetes/pki/ca.crt",
-      },
-      webhook: { enabled: behaviour.authorizationMode === "Webhook" },
-    },
-    authorization: { mode: behaviour.authorizationMode },
+    ...KUBEADM_KUBELET_SETTINGS,
+    anonymousAuth: behaviour.authentication.anonymousAuth,
+    authorizationMode: behaviour.authorizationMode,
+    clientCaFile: behaviour.authentication.clientCa === "none" ? null : KUBEADM_KUBELET_SETTINGS.clientCaFile,
     readOnlyPort: behaviour.readOnlyPort,
-    tlsCertFile: behaviour.tlsCertFile ?? "",
+    tlsCertFile: behaviour.tlsCertFile,
+    ...behaviour.reportedConfig,
   };
 }
 

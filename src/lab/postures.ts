@@ -46,6 +46,8 @@ export const POSTURES: readonly Posture[] = [
         await kubeletListener(context, [leaf, ca], {
           errors: ["kubelet-self-generated", "untrusted-root", "name-mismatch"],
           behaviour: { tlsCertFile: null },
+          // /configz still names a tlsCertFile: <cert-dir>/kubelet.crt, the pair it wrote itself.
+          checks: { "kubelet-config.tls-cert-file": "INFO" },
         }),
       ];
     },
@@ -88,7 +90,10 @@ export const POSTURES: readonly Posture[] = [
     summary: "serverTLSBootstrap kubelet: ECDSA P-256 leaf from the kubelet-serving signer (cluster CA)",
     isNode: true,
     build: async (context) => [
-      await kubeletListener(context, await servingLeaf(context, { key: { type: "ec", curve: "P-256" } }), {}),
+      await kubeletListener(context, await servingLeaf(context, { key: { type: "ec", curve: "P-256" } }), {
+        behaviour: { reportedConfig: { serverTlsBootstrap: true } },
+        checks: { "kubelet-config.tls-cert-file": "PASS" },
+      }),
     ],
   },
   {
@@ -180,6 +185,8 @@ export const POSTURES: readonly Posture[] = [
             "kubelet.client-ca": "FAIL",
             "kubelet.tls-ciphers": "SKIP",
             "kubelet.tls-min-version": "SKIP",
+            // No TLS, so no trusted identity: anonymous /configz is 401 and the configuration stays unread.
+            ...CONFIG_NOT_READ,
           },
         ),
       },
@@ -197,7 +204,13 @@ export const POSTURES: readonly Posture[] = [
       return [
         await kubeletListener(context, await servingLeaf(context), {
           behaviour,
-          checks: { "kubelet.anonymous-auth": "FAIL", "kubelet.authorization": "FAIL" },
+          checks: {
+            "kubelet.anonymous-auth": "FAIL",
+            "kubelet.authorization": "FAIL",
+            "kubelet-config.anonymous-auth": "FAIL",
+            "kubelet-config.authorization": "FAIL",
+            "kubelet-config.read-only-port": "FAIL",
+          },
         }),
         readOnlyListener(context, behaviourFor(context, behaviour)),
       ];
@@ -212,7 +225,12 @@ export const POSTURES: readonly Posture[] = [
           authentication: { clientCa: "cluster", anonymousAuth: true, tokens: new Map() },
           anonymousAuthorized: true,
         },
-        checks: { "kubelet.anonymous-auth": "FAIL", "kubelet.authorization": "FAIL" },
+        // The config says Webhook, yet anonymous gets 200: the RBAC binding, which only the wire shows.
+        checks: {
+          "kubelet.anonymous-auth": "FAIL",
+          "kubelet.authorization": "FAIL",
+          "kubelet-config.anonymous-auth": "FAIL",
+        },
       }),
     ],
   },
@@ -222,7 +240,7 @@ export const POSTURES: readonly Posture[] = [
     build: async (context) => [
       await kubeletListener(context, await servingLeaf(context), {
         behaviour: { authentication: { clientCa: "cluster", anonymousAuth: true, tokens: new Map() } },
-        checks: { "kubelet.anonymous-auth": "FAIL" },
+        checks: { "kubelet.anonymous-auth": "FAIL", "kubelet-config.anonymous-auth": "FAIL" },
       }),
     ],
   },
@@ -242,7 +260,8 @@ export const POSTURES: readonly Posture[] = [
     build: async (context) => [
       await kubeletListener(context, await servingLeaf(context), {
         behaviour: { authentication: { clientCa: "none", anonymousAuth: false, tokens: new Map() } },
-        checks: { "kubelet.client-ca": "FAIL" },
+        // The trusted certificate is never asked for, so /configz is 401 for every identity: unread.
+        checks: { "kubelet.client-ca": "FAIL", ...CONFIG_NOT_READ },
       }),
     ],
   },
@@ -266,11 +285,33 @@ export const POSTURES: readonly Posture[] = [
     ],
   },
   {
+    name: "kubelet-rejects-everyone",
+    summary:
+      "a TLS terminator that demands a client certificate from a CA nobody here holds: every handshake fails, the trusted identity's too",
+    build: async (context) => [
+      await kubeletListener(context, await servingLeaf(context), {
+        tls: { requireClientCertificate: true, clientCas: [context.pki.foreignCa] },
+        // A rejection proves nothing when no identity got through: no PASS on anything that needs a client,
+        // and no identity could read /configz either.
+        checks: {
+          ...CONFIG_NOT_READ,
+          "kubelet.https": "ERROR",
+          "kubelet.anonymous-auth": "ERROR",
+          "kubelet.authorization": "ERROR",
+          "kubelet.client-ca": "ERROR",
+        },
+      }),
+    ],
+  },
+  {
     name: "kubelet-legacy-tls",
     summary:
       "a kubelet (or a proxy in front of it) with the minimum lowered to TLS 1.0 and every suite its OpenSSL has: CBC, CCM, ARIA, Camellia, anonymous ECDH",
     build: async (context) => [
-      await kubeletListener(context, await servingLeaf(context), { tls: LEGACY_TLS }),
+      await kubeletListener(context, await servingLeaf(context), {
+        tls: LEGACY_TLS,
+        behaviour: { reportedConfig: { tlsMinVersion: "VersionTLS10" } },
+      }),
     ],
   },
   {
@@ -280,8 +321,31 @@ export const POSTURES: readonly Posture[] = [
     build: async (context) => [
       await kubeletListener(context, await servingLeaf(context), {
         tls: { ciphers: CIS_STRONG_OPENSSL_CIPHERS },
+        behaviour: { reportedConfig: { tlsCipherSuites: CIS_STRONG_GO_CIPHERS } },
+        checks: { "kubelet-config.tls-ciphers": "PASS" },
       }),
     ],
+  },
+  {
+    name: "kubelet-config-drift",
+    summary:
+      "/configz reports a hardened kubelet, the wire an open one: anonymous on, AlwaysAllow, read-only port 10255 (a proxy in front, or a restart that never happened)",
+    build: async (context) => {
+      const behaviour = {
+        authentication: { clientCa: "cluster" as const, anonymousAuth: true, tokens: new Map() },
+        authorizationMode: "AlwaysAllow" as const,
+        readOnlyPort: KUBELET_READONLY_PORT,
+        reportedConfig: { anonymousAuth: false, authorizationMode: "Webhook" as const, readOnlyPort: 0 },
+      };
+      return [
+        await kubeletListener(context, await servingLeaf(context), {
+          behaviour,
+          // The config checks PASS (kubeadm's settings) while the wire FAILs: 4.2.1, 4.2.2 and 4.2.4 contradict.
+          checks: { "kubelet.anonymous-auth": "FAIL", "kubelet.authorization": "FAIL" },
+        }),
+        readOnlyListener(context, behaviourFor(context, behaviour)),
+      ];
+    },
   },
   {
     name: "apiserver-good",
@@ -471,6 +535,16 @@ const CIS_STRONG_OPENSSL_CIPHERS = [
   "ECDHE-ECDSA-AES256-GCM-SHA384",
 ].join(":");
 
+/** The same six TLS 1.2 suites as a kubelet's tlsCipherSuites names them (Go's spelling). */
+const CIS_STRONG_GO_CIPHERS = [
+  "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+  "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+  "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305",
+  "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+  "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305",
+  "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+];
+
 /** TLS 1.0 and up, and every suite the OpenSSL build has (security level 0 lets TLS 1.0/1.1 and SHA-1 in). */
 const LEGACY_TLS: LabTlsSettings = { minVersion: "TLSv1", ciphers: "ALL:@SECLEVEL=0" };
 
@@ -509,7 +583,7 @@ async function servingLeaf(
 interface KubeletListenerOptions {
   errors?: ValidationErrorCode[];
   behaviour?: Partial<KubeletBehaviour>;
-  tls?: LabTlsSettings & { requireClientCertificate?: boolean };
+  tls?: LabTlsSettings & { requireClientCertificate?: boolean; clientCas?: MintedCertificate[] };
   /** Facts and verdicts that differ from a well-behaved kubelet's. */
   expect?: Partial<Omit<ListenerExpectation, "checks">>;
   checks?: Record<string, CheckStatus>;
@@ -522,6 +596,33 @@ const WELL_BEHAVED_KUBELET: Record<string, CheckStatus> = {
   "kubelet.authorization": "PASS",
   "kubelet.client-ca": "PASS",
 };
+
+/**
+ * The config checks over kubeadm's settings (KUBEADM_KUBELET_SETTINGS) as /configz serves them to the
+ * trusted identity: kubeadm leaves protectKernelDefaults, tlsCipherSuites, podPidsLimit and seccompDefault
+ * at the kubelet's defaults, 50 events/s is a manual judgement, and a named tlsCertFile is left to the wire.
+ */
+const KUBEADM_CONFIG_VERDICTS: Record<string, CheckStatus> = {
+  "kubelet-config.anonymous-auth": "PASS",
+  "kubelet-config.authorization": "PASS",
+  "kubelet-config.client-ca": "PASS",
+  "kubelet-config.read-only-port": "PASS",
+  "kubelet-config.streaming-idle-timeout": "PASS",
+  "kubelet-config.protect-kernel-defaults": "FAIL",
+  "kubelet-config.make-iptables-util-chains": "PASS",
+  "kubelet-config.event-qps": "INFO",
+  "kubelet-config.tls-cert-file": "INFO",
+  "kubelet-config.rotate-certificates": "PASS",
+  "kubelet-config.rotate-server-certificates": "PASS",
+  "kubelet-config.tls-ciphers": "FAIL",
+  "kubelet-config.pod-pids-limit": "FAIL",
+  "kubelet-config.seccomp-default": "FAIL",
+};
+
+/** Every config check SKIPs when no identity could read /configz (or nothing answered). */
+const CONFIG_NOT_READ: Record<string, CheckStatus> = Object.fromEntries(
+  Object.keys(KUBEADM_CONFIG_VERDICTS).map((id) => [id, "SKIP"]),
+);
 
 async function kubeletListener(
   context: PostureContext,
@@ -544,6 +645,7 @@ async function kubeletListener(
       { speaksTls: true, plainHttp: false, validationErrors: errors, ...options.expect },
       {
         ...WELL_BEHAVED_KUBELET,
+        ...KUBEADM_CONFIG_VERDICTS,
         ...protocolChecks("kubelet", options.tls ?? {}),
         "kubelet.serving-cert": errors.length === 0 ? "PASS" : "FAIL",
         ...options.checks,
@@ -581,6 +683,7 @@ function hostileListener(
         "kubelet.client-ca": "ERROR",
         "kubelet.tls-ciphers": "SKIP",
         "kubelet.tls-min-version": "SKIP",
+        ...CONFIG_NOT_READ,
       },
     ),
   };

@@ -15,6 +15,11 @@ export interface CertificateSummary {
   isCa: boolean;
   selfIssued: boolean;
   sha256: string;
+  /**
+   * Fields that could not be decoded (`publicKey`, `subjectAltName`, `extendedKeyUsage`, ...), present
+   * only when there are some: each is reported as unknown, and never read as allowing more than nothing.
+   */
+  unreadable?: string[];
 }
 
 export type ValidationErrorCode =
@@ -31,11 +36,17 @@ export type ValidationErrorCode =
   | "bad-signature"
   | "issuer-not-ca"
   | "no-certificate"
-  | "no-ca-configured";
+  | "no-ca-configured"
+  /** A served certificate, or a field of one on the path, could not be decoded. */
+  | "malformed-certificate"
+  /** The issuer search ran out of its signature budget before reaching the bundle (Go gives up too). */
+  | "chain-search-limit";
 
 export interface ChainValidation {
   trusted: boolean;
   errors: ValidationErrorCode[];
   /** Whole days from scan time to the leaf's notAfter; negative once expired. */
   expiresInDays: number | null;
+  /** What the issuer search left unexplored when it ran out of budget; absent when it finished. */
+  searchCut?: string;
 }

@@ -3,6 +3,14 @@ export const CHECK_STATUSES: readonly CheckStatus[] = ["PASS", "FAIL", "WARN", "
 
 export type Severity = "critical" | "high" | "medium" | "low" | "info";
 
+/**
+ * What a verdict rests on: `wire` is behaviour kubetls observed (handshakes, answers per identity);
+ * `config` is the component's own account of its live configuration (the kubelet's /configz). One control
+ * may have one check of each; where they disagree the report shows a contradiction.
+ */
+export type CheckSource = "wire" | "config";
+export const CHECK_SOURCES: readonly CheckSource[] = ["wire", "config"];
+
 /** One probe's verdict on one endpoint. `cis` holds the control ids of the chosen benchmark version. */
 export interface CheckResult {
   id: string;
@@ -10,6 +18,7 @@ export interface CheckResult {
   cis: string[];
   status: CheckStatus;
   severity: Severity;
+  source: CheckSource;
   evidence: string;
   remediation: string;
 }

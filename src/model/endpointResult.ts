@@ -1,6 +1,7 @@
 import type { CertificateSummary, ChainValidation } from "./certificate.js";
 import type { CheckResult } from "./check.js";
 import type { Role } from "./endpoint.js";
+import type { KubeletConfigFact } from "./kubeletConfig.js";
 import type { NetError } from "./netError.js";
 import type { PortState } from "./portState.js";
 
@@ -18,6 +19,15 @@ export interface TlsSession {
   serverPreference?: Record<string, boolean | null>;
   /** Where the server imposes its order: the accepted suites in that order, most preferred first. */
   serverOrder?: Record<string, string[]>;
+  /**
+   * From the raw ClientHello scanner: versions whose probe timed out or failed, so neither accepted nor
+   * refused. A verdict that depends on them says it could not tell.
+   */
+  unknownVersions?: string[];
+  /** Per accepted version, the suites whose probes timed out or failed: neither accepted nor refused. */
+  unknownCipherSuites?: Record<string, string[]>;
+  /** What went wrong in the raw ClientHello scan (timeouts, resets mid-flight, garbage, the attempt cap). */
+  scanErrors?: NetError[];
   /** The TLS <= 1.2 CertificateRequest: whether one was sent and the CA names it advertised; null when only TLS 1.3 was spoken. */
   clientCertRequest?: ClientCertRequest;
 }
@@ -54,6 +64,14 @@ export interface NodeProxyProbe {
   kubeletRejectsAnonymous: boolean | null;
 }
 
+/** A listed node the node proxy was not asked about, and the address and rule that kept it out. */
+export interface NodeLeftOut {
+  node: string;
+  /** The address --node-address-types chose for it; null when it reports none of those types. */
+  address: string | null;
+  reason: string;
+}
+
 /** The one flat record kubetls keeps per endpoint: every fact, then the verdicts over them. */
 export interface EndpointResult {
   host: string;
@@ -76,4 +94,10 @@ export interface EndpointResult {
   nodeProxy?: NodeProxyProbe[];
   /** Why the API server's node list could not be read with the credentials given, when it could not. */
   nodeListError?: NetError;
+  /** Kubelets: the live configuration from GET /configz (directly, or through the node proxy), when read. */
+  kubeletConfig?: KubeletConfigFact;
+  /** Listed nodes not asked about through the proxy because of --scope or their address (at most 100 named). */
+  nodeProxyLeftOut?: NodeLeftOut[];
+  /** Every bound the cluster phase reached for this API server (node list items, pages, bytes, time; nodes asked). */
+  clusterCuts?: string[];
 }

@@ -1,4 +1,5 @@
 import type { CheckStatus } from "./check.js";
+import type { ConfigContradiction } from "./configContradiction.js";
 import type { Correlation } from "./correlation.js";
 import type { EndpointResult } from "./endpointResult.js";
 import type { PortState } from "./portState.js";
@@ -39,4 +40,6 @@ export interface ScanResult {
   unopened: UnopenedGroup[];
   /** With --flags: kube-bench's verdicts joined to the wire's, per control; contradictions first. */
   correlation?: Correlation;
+  /** Per host and control, where a config check (e.g. the kubelet's /configz) and a wire check disagree. */
+  configContradictions?: ConfigContradiction[];
 }

@@ -120,11 +120,26 @@ function classifyOne(err: unknown, target: NetTarget | undefined): NetError {
     return netError("dns-failure", `cannot resolve ${name} (${code})`);
   }
   if (code.startsWith("ERR_SSL_")) return classifyOpenSsl(opensslReason(fields, code), where);
-  if (code.startsWith("HPE_")) return netError("protocol-error", `${where} sent malformed HTTP (${code})`);
+  // undici 7 leaves HTTPParserError's code undefined when llhttp's error number has no name: the class
+  // name is the stable part, the message says what llhttp objected to.
+  if (code.startsWith("HPE_") || fields.name === "HTTPParserError") {
+    return netError("protocol-error", `${where} sent malformed HTTP (${parserComplaint(fields, code)})`);
+  }
+  if (code === "UND_ERR_HEADERS_OVERFLOW") {
+    return netError("protocol-error", `${where} sent response headers larger than kubetls accepts`);
+  }
   if (code === "UND_ERR_RES_EXCEEDED_MAX_SIZE") {
     return netError("body-too-large", `the answer from ${where} is larger than allowed`);
   }
   return netError("error", `${where}: ${detail(fields, code)}`);
+}
+
+/** `Response does not match the HTTP/1.1 protocol (Invalid response status)` -> `Invalid response status`. */
+function parserComplaint(fields: ErrorFields, code: string): string {
+  const message = detail(fields, code);
+  const inParentheses = /\(([^()]+)\)$/.exec(message)?.[1];
+  const complaint = inParentheses ?? message;
+  return code !== "" && !complaint.includes(code) ? `${complaint}, ${code}` : complaint;
 }
 
 function timedOut(code: string, where: string): NetError {
@@ -141,6 +156,13 @@ function timedOut(code: string, where: string): NetError {
 function classifyOpenSsl(reason: string, where: string): NetError {
   if (NOT_TLS_REASONS.has(reason)) return netError("not-tls", `${where} does not speak TLS (${reason})`);
   const alert = ALERT_REASON.exec(reason)?.[1];
+  // Refusing every application protocol offered (HTTP/1.1) is no verdict on the client: an HTTP/2-only server.
+  if (alert === "no application protocol") {
+    return netError(
+      "protocol-error",
+      `${where} accepts none of the application protocols offered (ALPN http/1.1): an HTTP/2-only server (alert 120)`,
+    );
+  }
   if (alert !== undefined) {
     const number = TLS_ALERTS[alert];
     const named = number === undefined ? alert : `${alert} (alert ${number})`;

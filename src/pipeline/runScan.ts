@@ -1,6 +1,7 @@
 import type { X509Certificate } from "node:crypto";
 import pLimit from "p-limit";
-import { gatherNodeProxyEvidence } from "../cluster/index.js";
+import { runClusterPhase } from "../cluster/index.js";
+import { configContradictions } from "../correlate/index.js";
 import {
   blankFacts,
   type GatherContext,
@@ -8,10 +9,12 @@ import {
   gatherEndpointFacts,
   REQUESTS_IN_FLIGHT_PER_ENDPOINT,
 } from "../facts/index.js";
-import { prepareScanIdentities } from "../identity/index.js";
+import { checkClientPairFiles, prepareScanIdentities } from "../identity/index.js";
 import { type ClusterAccess, serverVerificationOf } from "../kubeconfig/index.js";
+import { proxiedKubeletConfigReader } from "../kubeletconfig/index.js";
 import {
   type CheckResult,
+  DEFAULT_MAX_NODES,
   type Endpoint,
   type EndpointResult,
   endpointKey,
@@ -96,6 +99,8 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     );
   }
   const anchors = await loadTrustBundles(options.trust);
+  // Operator input is checked before anything is dialled (the kubeconfig's API server included).
+  await checkClientPairFiles(options.identity?.clientCertFile, options.identity?.clientKeyFile);
   const clusterAnchors = anchors.cluster;
   const scope = scopeGuard(options.scope ?? []);
   const hasTargets = options.targets.targets.length > 0 || options.targets.targetFiles.length > 0;
@@ -142,6 +147,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     caSubjects: clusterAnchors.map((anchor) => summarizeCertificate(anchor.raw).subject),
     trustedIdentity: identities.trustedForKubelets !== null,
     apiCredentials: identities.clientPair !== null || identities.kubeconfig !== null,
+    tlsScan: options.tlsScan ?? "quick",
   };
   const gatherContext: GatherContext = {
     timeoutMs: options.pacing.timeoutMs,
@@ -155,13 +161,17 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
 
   const endpoints: EndpointResult[] = [];
   const invalid: InvalidTarget[] = [];
+  if (cluster?.invalid) {
+    invalid.push(cluster.invalid);
+    options.onInvalidTarget?.(cluster.invalid);
+  }
   const sharedChecks = new Map<string, CheckResult[]>();
   const verdicts = (facts: GatheredFacts): EndpointResult => {
     const evaluate = () => evaluateProbes(probes, { ...facts, scan: scanContext } satisfies EndpointFacts);
     // Endpoints that never opened have verdicts that depend only on their role, port and error code:
     // one shared list per kind keeps every judged closed port from holding its own copy.
     const code = facts.error?.code;
-    if (facts.state === "open" || code === undefined || !neverConnected(code))
+    if (facts.state === "open" || code === undefined || !neverConnected(code) || facts.kubeletConfig)
       return { ...facts, checks: evaluate() };
     const key = `${facts.role}:${facts.port}:${code}`;
     let checks = sharedChecks.get(key);
@@ -170,6 +180,40 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       sharedChecks.set(key, checks);
     }
     return { ...facts, checks };
+  };
+  // A kubelet the bastion cannot read, or not even reach, may still show its configuration through the
+  // API server's node proxy (kubeconfig discovery lists the nodes).
+  const throughNodeProxy = cluster
+    ? proxiedKubeletConfigReader({
+        access: cluster.access,
+        nodes: cluster.listing?.nodes ?? [],
+        allowsHost: scope.allowsHost,
+        maxNodes: options.cluster?.maxNodes ?? DEFAULT_MAX_NODES,
+        callOptions: {
+          timeoutMs: options.pacing.timeoutMs,
+          isInScope: scope.allowsHost,
+          lookup: scope.lookup,
+        },
+      })
+    : async (facts: GatheredFacts) => facts;
+  const configThroughProxy = async ({
+    endpoint,
+    state,
+    error,
+  }: UnopenedEndpoint): Promise<EndpointResult | null> => {
+    if (!cluster || endpoint.role !== "kubelet") return null;
+    const facts = await throughNodeProxy({ ...blankFacts(endpoint), state, reachable: false, error });
+    if (!facts.kubeletConfig) return null;
+    // The wire checks skip as for any unopened port; the config checks judge what the proxy read.
+    const wireProbes = probes.filter((probe) => probe.checkSource !== "config");
+    const configProbes = probes.filter((probe) => probe.checkSource === "config");
+    return {
+      ...facts,
+      checks: [
+        ...skippedChecks(wireProbes, endpoint.role, benchmark, `port ${state}: ${error.message}`),
+        ...evaluateProbes(configProbes, { ...facts, scan: scanContext }),
+      ],
+    };
   };
   const judgeUnopened = ({ endpoint, state, error }: UnopenedEndpoint): EndpointResult => {
     const facts: GatheredFacts = { ...blankFacts(endpoint), state, reachable: false, error };
@@ -220,12 +264,16 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     if (discovery.state !== "open" || discovery.error !== null) {
       const state = discovery.state === "open" ? "unscanned" : discovery.state;
       const error = discovery.error ?? { code: "error" as const, message: "no connect outcome" };
-      return { endpoint, unopened: { endpoint, state, error } };
+      const proxied = await configThroughProxy({ endpoint, state, error });
+      return proxied ? { endpoint, result: proxied } : { endpoint, unopened: { endpoint, state, error } };
     }
     const facts = await probing(() =>
       gatherWithinDeadline(endpoint, gatherContext, endpointDeadlineMs(timeoutMs)),
     );
-    return { endpoint, result: verdicts({ ...facts, state: "open", reachable: true }) };
+    return {
+      endpoint,
+      result: verdicts(await throughNodeProxy({ ...facts, state: "open", reachable: true })),
+    };
   };
   const issued = async function* (stream: AsyncIterable<Endpoint>): AsyncGenerator<Endpoint> {
     for await (const endpoint of stream) {
@@ -270,30 +318,31 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   );
   await emitJudgeable();
 
-  const kubelets = new Map(
-    endpoints
-      .filter((endpoint) => endpoint.role === "kubelet")
-      .map((endpoint) => [endpointKey(endpoint), endpoint]),
+  await runClusterPhase(
+    awaitingClusterPhase.flatMap((apiserver) => {
+      const access = accessFor(apiserver);
+      if (access === null) return [];
+      const listing =
+        cluster && access === cluster.access && cluster.listing !== null ? cluster.listing : undefined;
+      return [{ apiserver, access, listing }];
+    }),
+    {
+      timeoutMs: options.pacing.timeoutMs,
+      scope,
+      lookup: scope.lookup,
+      nodeAddressTypes: options.cluster?.nodeAddressTypes ?? ["InternalIP", "Hostname"],
+      kubelets: new Map(
+        endpoints
+          .filter((endpoint) => endpoint.role === "kubelet")
+          .map((endpoint) => [endpointKey(endpoint), endpoint]),
+      ),
+      concurrency: options.pacing.concurrency,
+    },
+    async (apiserver, clusterFacts) => {
+      const { checks: _stale, ...facts } = apiserver;
+      await emit(verdicts({ ...facts, ...clusterFacts }));
+    },
   );
-  for (const apiserver of awaitingClusterPhase) {
-    const access = accessFor(apiserver);
-    const { checks: _stale, ...facts } = apiserver;
-    const evidence = access
-      ? await gatherNodeProxyEvidence(access, {
-          timeoutMs: options.pacing.timeoutMs,
-          scope,
-          lookup: scope.lookup,
-          nodeAddressTypes: options.cluster?.nodeAddressTypes ?? ["InternalIP", "Hostname"],
-          kubelets,
-        })
-      : { probes: [], listingError: null };
-    const result = verdicts({
-      ...facts,
-      nodeProxy: evidence.probes,
-      ...(evidence.listingError ? { nodeListError: evidence.listingError } : {}),
-    });
-    await emit(result);
-  }
 
   const unopened = ledger.groups();
   return {
@@ -309,6 +358,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     summary: summarize(endpoints, unopened),
     endpoints: sortEndpoints(endpoints),
     unopened,
+    configContradictions: configContradictions(endpoints),
   };
 }
 

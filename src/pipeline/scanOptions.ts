@@ -38,6 +38,8 @@ export interface ScanOptions {
     context?: string;
     /** Which node address to dial, in order of preference (like --kubelet-preferred-address-types). */
     nodeAddressTypes: string[];
+    /** --max-nodes: nodes whose kubelet configuration is read through the node proxy (DEFAULT_MAX_NODES). */
+    maxNodes?: number;
   };
   /** --scope: addresses and CIDRs kubetls may connect to; empty means no restriction beyond the targets. */
   scope?: string[];

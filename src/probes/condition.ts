@@ -12,6 +12,11 @@ export interface FactCondition {
   value: unknown;
   /** `OPERATOR: { fact: PATH }`: the operand is read from the same facts (e.g. `scan.caSubjects`). */
   valueFact?: string;
+  /**
+   * `default: VALUE`: what an absent fact means. A kubelet's /configz omits zero values (`readOnlyPort`
+   * absent is 0, `rotateCertificates` absent is false), so absence is judged by that meaning, not as unknown.
+   */
+  default?: unknown;
 }
 
 export const CONDITION_OPERATORS = [
@@ -28,6 +33,11 @@ export const CONDITION_OPERATORS = [
   "isEmpty",
   "greaterThan",
   "lessThan",
+  "atLeast",
+  "allIn",
+  "durationAtLeast",
+  "durationAbove",
+  "durationAtMost",
 ] as const;
 
 export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
@@ -39,4 +49,12 @@ export const LIST_OPERATORS: ReadonlySet<ConditionOperator> = new Set([
   "includesAll",
   "excludesAll",
   "anyNotIn",
+  "allIn",
+]);
+
+/** The operators whose operand is a Go duration string ("5m", "4h0m0s"), compared as durations. */
+export const DURATION_OPERATORS: ReadonlySet<ConditionOperator> = new Set([
+  "durationAtLeast",
+  "durationAbove",
+  "durationAtMost",
 ]);

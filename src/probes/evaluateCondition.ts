@@ -1,12 +1,14 @@
 import { isDeepStrictEqual } from "node:util";
 import type { Condition, FactCondition } from "./condition.js";
 import { readFact } from "./factPath.js";
+import { parseGoDuration } from "./goDuration.js";
 
 export function evaluateCondition(condition: Condition, facts: unknown): boolean {
   if ("all" in condition) return condition.all.every((inner) => evaluateCondition(inner, facts));
   if ("any" in condition) return condition.any.some((inner) => evaluateCondition(inner, facts));
   if ("not" in condition) return !evaluateCondition(condition.not, facts);
-  const actual = readFact(facts, condition.fact);
+  const read = readFact(facts, condition.fact);
+  const actual = read === undefined && "default" in condition ? condition.default : read;
   const expected = operandOf(condition, facts);
   switch (condition.op) {
     case "is":
@@ -43,6 +45,15 @@ export function evaluateCondition(condition: Condition, facts: unknown): boolean
       return typeof actual === "number" && typeof expected === "number" && actual > expected;
     case "lessThan":
       return typeof actual === "number" && typeof expected === "number" && actual < expected;
+    case "atLeast":
+      return typeof actual === "number" && typeof expected === "number" && actual >= expected;
+    case "allIn":
+      // A list containment that proves something: an empty or absent list is contained in nothing.
+      return asArray(actual).length > 0 && outside(actual, expected).length === 0;
+    case "durationAtLeast":
+    case "durationAbove":
+    case "durationAtMost":
+      return compareDurations(condition.op, actual, expected);
   }
 }
 
@@ -65,6 +76,20 @@ export function anyNotInWitnesses(condition: Condition, facts: unknown): unknown
   };
   if (evaluateCondition(condition, facts)) collect(condition);
   return found;
+}
+
+/** False whenever either side is not a Go duration: an unreadable value proves nothing. */
+function compareDurations(
+  op: "durationAtLeast" | "durationAbove" | "durationAtMost",
+  actual: unknown,
+  expected: unknown,
+): boolean {
+  const value = parseGoDuration(actual);
+  const bound = parseGoDuration(expected);
+  if (value === null || bound === null) return false;
+  if (op === "durationAtLeast") return value >= bound;
+  if (op === "durationAbove") return value > bound;
+  return value <= bound;
 }
 
 function operandOf(condition: FactCondition, facts: unknown): unknown {

@@ -24,6 +24,7 @@ export function evaluateProbes(probes: readonly Probe[], facts: EndpointFacts): 
         cis: probe.controls[facts.scan.benchmark] ?? [],
         status: chosen?.status ?? "ERROR",
         severity: probe.severity,
+        source: probe.checkSource,
         evidence: renderEvidence(chosen?.evidence ?? "", facts, { anyNotIn }),
         remediation: probe.remediation,
       };

@@ -6,6 +6,8 @@ export interface ScanContext {
   caConfigured: boolean;
   trustedIdentity: boolean;
   apiCredentials: boolean;
+  /** How far the raw ClientHello scanner enumerated: "off" means versions and suites were never asked. */
+  tlsScan?: "quick" | "full" | "off";
   /**
    * The subjects (RFC 4514, as x509's formatDistinguishedName writes them) of the cluster CA certificates
    * given with --ca-file: what a kubelet's CertificateRequest should name. Absent or empty without one.
@@ -32,5 +34,8 @@ export const FACT_ROOTS: ReadonlySet<string> = new Set([
   "auth",
   "nodeProxy",
   "nodeListError",
+  "kubeletConfig",
+  "nodeProxyLeftOut",
+  "clusterCuts",
   "scan",
 ]);

@@ -3,11 +3,26 @@ import { readdir, readFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
-import { CHECK_STATUSES, type CheckStatus, ROLES, type Role, type Severity } from "../model/index.js";
-import { CONDITION_OPERATORS, type Condition, type ConditionOperator, LIST_OPERATORS } from "./condition.js";
+import {
+  CHECK_SOURCES,
+  CHECK_STATUSES,
+  type CheckSource,
+  type CheckStatus,
+  ROLES,
+  type Role,
+  type Severity,
+} from "../model/index.js";
+import {
+  CONDITION_OPERATORS,
+  type Condition,
+  type ConditionOperator,
+  DURATION_OPERATORS,
+  LIST_OPERATORS,
+} from "./condition.js";
 import { EVIDENCE_BINDINGS, type EvidenceBinding, placeholdersOf } from "./evidenceTemplate.js";
 import { factRoot, parseFactPath } from "./factPath.js";
 import { FACT_ROOTS } from "./facts.js";
+import { parseGoDuration } from "./goDuration.js";
 import type { BenchmarkCatalogue, Probe, ProbeSet, Verdict } from "./probe.js";
 import { ProbeFileError } from "./probeFileError.js";
 
@@ -96,6 +111,7 @@ const PROBE_FIELDS = new Set([
   "verdicts",
   "remediation",
   "references",
+  "source",
 ]);
 
 function parseProbe(document: unknown, source: string, catalogue: BenchmarkCatalogue): Probe {
@@ -128,6 +144,14 @@ function parseProbe(document: unknown, source: string, catalogue: BenchmarkCatal
       `unknown severity "${severity}" (expected ${SEVERITIES.join(", ")})`,
     );
   const controls = parseControls(root.controls, source, catalogue);
+  // Wire unless said otherwise: every probe but the config ones judges observed behaviour.
+  const basis = root.source === undefined ? "wire" : text(root.source, source, "source");
+  if (!CHECK_SOURCES.includes(basis as CheckSource))
+    throw new ProbeFileError(
+      source,
+      "source",
+      `unknown source "${basis}" (expected ${CHECK_SOURCES.join(", ")})`,
+    );
   const reads = list(root.reads, source, "reads").map((path, index) =>
     factPath(path, source, `reads[${index}]`),
   );
@@ -151,6 +175,7 @@ function parseProbe(document: unknown, source: string, catalogue: BenchmarkCatal
     title: text(root.title, source, "title"),
     roles,
     severity: severity as Severity,
+    checkSource: basis as CheckSource,
     controls,
     reads,
     verdicts,
@@ -273,14 +298,21 @@ function parseCondition(value: unknown, source: string, field: string): Conditio
   }
   if (keys.length === 1 && keys[0] === "not")
     return { not: parseCondition(item.not, source, `${field}.not`) };
-  const operators = keys.filter((key) => key !== "fact");
+  const operators = keys.filter((key) => key !== "fact" && key !== "default");
   if (!("fact" in item) || operators.length !== 1) {
     throw new ProbeFileError(
       source,
       field,
-      `expected {fact: PATH, OPERATOR: VALUE} or all/any/not; operators: ${CONDITION_OPERATORS.join(", ")}`,
+      `expected {fact: PATH, OPERATOR: VALUE} (optionally with default: VALUE for an absent fact) or all/any/not; operators: ${CONDITION_OPERATORS.join(", ")}`,
     );
   }
+  const absentMeans = "default" in item ? { default: item.default } : {};
+  if ("default" in item && (item.default === null || typeof item.default === "object"))
+    throw new ProbeFileError(
+      source,
+      `${field}.default`,
+      "takes a string, number or boolean: what the absent fact means",
+    );
   const op = operators[0] as string;
   if (!CONDITION_OPERATORS.includes(op as ConditionOperator))
     throw new ProbeFileError(
@@ -302,9 +334,29 @@ function parseCondition(value: unknown, source: string, field: string): Conditio
   }
   if ((op === "exists" || op === "isEmpty") && typeof operand !== "boolean")
     throw new ProbeFileError(source, `${field}.${op}`, "takes true or false");
+  if ((op === "exists" || op === "isEmpty") && "default" in item)
+    throw new ProbeFileError(
+      source,
+      `${field}.default`,
+      `makes no sense with ${op}: the fact is never absent`,
+    );
+  if ((op === "atLeast" || op === "greaterThan" || op === "lessThan") && typeof operand !== "number")
+    throw new ProbeFileError(source, `${field}.${op}`, "takes a number");
+  if (DURATION_OPERATORS.has(op as ConditionOperator) && parseGoDuration(operand) === null)
+    throw new ProbeFileError(
+      source,
+      `${field}.${op}`,
+      `"${String(operand)}" is not a Go duration (e.g. 5m, 4h0m0s)`,
+    );
+  if (
+    "default" in item &&
+    DURATION_OPERATORS.has(op as ConditionOperator) &&
+    parseGoDuration(item.default) === null
+  )
+    throw new ProbeFileError(source, `${field}.default`, `"${String(item.default)}" is not a Go duration`);
   const fact = factPath(item.fact, source, `${field}.fact`);
   if (LIST_OPERATORS.has(op as ConditionOperator)) {
-    if (Array.isArray(operand)) return { fact, op: op as ConditionOperator, value: operand };
+    if (Array.isArray(operand)) return { fact, op: op as ConditionOperator, value: operand, ...absentMeans };
     const reference =
       operand !== null && typeof operand === "object" ? (operand as Record<string, unknown>) : null;
     if (!reference || Object.keys(reference).join() !== "fact")
@@ -318,9 +370,10 @@ function parseCondition(value: unknown, source: string, field: string): Conditio
       op: op as ConditionOperator,
       value: null,
       valueFact: factPath(reference.fact, source, `${field}.${op}.fact`),
+      ...absentMeans,
     };
   }
-  return { fact, op: op as ConditionOperator, value: operand };
+  return { fact, op: op as ConditionOperator, value: operand, ...absentMeans };
 }
 
 function factPath(value: unknown, source: string, field: string): string {

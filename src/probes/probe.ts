@@ -1,4 +1,4 @@
-import type { CheckStatus, Role, Severity } from "../model/index.js";
+import type { CheckSource, CheckStatus, Role, Severity } from "../model/index.js";
 import type { Condition } from "./condition.js";
 
 /** One verdict rule: when the condition holds (or always, for the fallback), this status and evidence. */
@@ -15,6 +15,11 @@ export interface Probe {
   title: string;
   roles: Role[];
   severity: Severity;
+  /**
+   * What the verdicts rest on (the YAML's `source`): observed behaviour (`wire`, the default) or the live
+   * configuration (`config`). Named apart from `source`, the file it was loaded from.
+   */
+  checkSource: CheckSource;
   /** Benchmark id (e.g. "cis-1.12") -> control ids; an empty list means the benchmark has no such control. */
   controls: Record<string, string[]>;
   /** The facts the probe reads, for people and for the loader's check that they exist. */

@@ -19,6 +19,7 @@ export function skippedChecks(
       cis: probe.controls[benchmark] ?? [],
       status: "SKIP",
       severity: probe.severity,
+      source: probe.checkSource,
       evidence: reason,
       remediation: probe.remediation,
     }));

@@ -3,6 +3,8 @@ import {
   type ChainValidation,
   type CheckResult,
   type CheckStatus,
+  type ConfigContradiction,
+  type ContradictionSide,
   type Correlation,
   type EndpointResult,
   endpointKey,
@@ -133,16 +135,18 @@ ${invalid.map((target) => markup`<tr><td><code>${target.input}</code></td><td>${
 }
 
 /** Every check id in the run, in first-seen order (report order of endpoints), with its control ids. */
-function checkColumns(endpoints: readonly EndpointResult[]): { id: string; cis: string[] }[] {
-  const columns = new Map<string, Set<string>>();
+function checkColumns(
+  endpoints: readonly EndpointResult[],
+): { id: string; cis: string[]; source: CheckResult["source"] }[] {
+  const columns = new Map<string, { cis: Set<string>; source: CheckResult["source"] }>();
   for (const endpoint of endpoints) {
     for (const check of endpoint.checks) {
-      const cis = columns.get(check.id) ?? new Set<string>();
-      for (const id of check.cis) cis.add(id);
-      columns.set(check.id, cis);
+      const column = columns.get(check.id) ?? { cis: new Set<string>(), source: check.source };
+      for (const id of check.cis) column.cis.add(id);
+      columns.set(check.id, column);
     }
   }
-  return [...columns].map(([id, cis]) => ({ id, cis: [...cis] }));
+  return [...columns].map(([id, column]) => ({ id, cis: [...column.cis], source: column.source }));
 }
 
 function trustBadges(validation: ChainValidation | null): Markup {
@@ -154,7 +158,7 @@ function trustBadges(validation: ChainValidation | null): Markup {
 
 function statusCell(check: CheckResult | undefined): Markup {
   if (check === undefined) return markup`<td class="cell none">·</td>`;
-  const detail = `${check.id}: ${check.status}\n${check.title}\n\n${check.evidence}`;
+  const detail = `${check.id}: ${check.status} (source: ${check.source})\n${check.title}\n\n${check.evidence}`;
   return markup`<td class="${`cell s-${check.status}`}" title="${detail}">${check.status}</td>`;
 }
 
@@ -181,7 +185,7 @@ function matrix(endpoints: readonly EndpointResult[]): Markup {
 <div class="scroll"><table class="matrix">
 <thead><tr><th>Endpoint</th><th>Role</th><th>TLS</th><th>Trust</th>${columns.map(
     (column) =>
-      markup`<th class="check" data-check="${column.id}"><div>${column.id}${column.cis.length > 0 && markup` <small>CIS ${column.cis.join(", ")}</small>`}</div></th>`,
+      markup`<th class="check" data-check="${column.id}" data-source="${column.source}"><div>${column.id}${column.cis.length > 0 && markup` <small>CIS ${column.cis.join(", ")}</small>`} <small>${column.source}</small></div></th>`,
   )}</tr></thead>
 <tbody>
 ${rows}</tbody></table></div>
@@ -195,6 +199,21 @@ function wireEvidence(evidence: readonly string[] | undefined): Markup | false {
   const shown = evidence.slice(0, MAX_WIRE_EVIDENCE);
   const more = evidence.length - shown.length;
   return markup`<ul class="evidence">${shown.map((line) => markup`<li>${line}</li>`)}${more > 0 && markup`<li class="note">and ${more} more</li>`}</ul>`;
+}
+
+function configContradictionSection(
+  contradictions: readonly ConfigContradiction[] | undefined,
+): Markup | false {
+  if (contradictions === undefined || contradictions.length === 0) return false;
+  const sideItem = (source: string, side: ContradictionSide) =>
+    markup`<li><b>${source}</b> <code>${side.endpoint}</code> ${side.check} <b>${side.status}</b>: ${side.evidence}</li>`;
+  return markup`<h2 id="config-contradictions">Config vs wire</h2>
+<p class="meta">${plural(contradictions.length, "contradiction")} between what a component's live configuration says (<code>source: config</code>) and what the wire shows (<code>source: wire</code>).</p>
+<table class="correlation"><thead><tr><th>Control</th><th>Host</th><th>Config</th><th>Wire</th><th>Explanation</th></tr></thead><tbody>
+${contradictions.map(
+  (contradiction) =>
+    markup`<tr class="control contradiction"><td><code>${contradiction.control}</code><br><small>${contradiction.title}</small></td><td><code>${contradiction.host}</code></td><td>${contradiction.config.status}</td><td class="agreement">${contradiction.wire[0]?.status ?? "—"}</td><td>${contradiction.explanation}<ul class="evidence">${sideItem("config", contradiction.config)}${contradiction.wire.map((side) => sideItem("wire", side))}</ul></td></tr>\n`,
+)}</tbody></table>\n`;
 }
 
 function correlationSection(correlation: Correlation | undefined): Markup {
@@ -383,7 +402,7 @@ export function formatHtml(result: ScanResult): string {
 <style>${new Markup(STYLE)}</style>
 </head>
 <body>
-${header(result, endpoints)}${invalidTargets(result.targets.invalid)}${matrix(endpoints)}${correlationSection(result.correlation)}${chainsSection(endpoints, scanTime)}${timeline(endpoints, scanTime)}<footer>Written by ${result.tool.name} ${result.tool.version} from the scan that finished ${result.finishedAt}.</footer>
+${header(result, endpoints)}${invalidTargets(result.targets.invalid)}${matrix(endpoints)}${correlationSection(result.correlation)}${configContradictionSection(result.configContradictions)}${chainsSection(endpoints, scanTime)}${timeline(endpoints, scanTime)}<footer>Written by ${result.tool.name} ${result.tool.version} from the scan that finished ${result.finishedAt}.</footer>
 </body>
 </html>\n`;
   return page.text;

@@ -1,4 +1,5 @@
 export { shouldUseColor } from "./color.js";
+export { formatConfigContradictionTable } from "./configContradictionTable.js";
 export { formatCorrelationTable } from "./correlationTable.js";
 export { formatHtml } from "./html.js";
 export { formatJson, jsonChunks } from "./json.js";
@@ -14,6 +15,7 @@ export {
   type KubeBenchTotals,
 } from "./kubeBench.js";
 export { MergeError, mergeResults } from "./mergeResults.js";
+export { isOpenRecord, openEndpointsOnly } from "./openOnly.js";
 export { compareEndpoints, sortEndpoints } from "./order.js";
 export { REPORTERS, type RenderOptions, type Reporter } from "./reporters.js";
 export { formatSarif } from "./sarif.js";

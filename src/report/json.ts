@@ -36,6 +36,8 @@ export function* jsonChunks(result: ScanResult): Generator<string> {
   }
   const tail: [string, unknown][] = [["unopened", result.unopened]];
   if (result.correlation !== undefined) tail.push(["correlation", result.correlation]);
+  if (result.configContradictions !== undefined)
+    tail.push(["configContradictions", result.configContradictions]);
   for (const [index, [key, value]] of tail.entries()) {
     yield `  ${JSON.stringify(key)}: ${nested(value, 1)}${index === tail.length - 1 ? "" : ","}\n`;
   }

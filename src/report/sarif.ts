@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import {
   type CheckResult,
+  type CheckSource,
   type CheckStatus,
   endpointKey,
   type ScanResult,
@@ -66,7 +67,7 @@ interface SarifResult {
     logicalLocations: { name: string; fullyQualifiedName: string; kind: string }[];
   }[];
   partialFingerprints: Record<string, string>;
-  properties: { status: CheckStatus; severity: Severity; role: string; cis: string[] };
+  properties: { status: CheckStatus; severity: Severity; source: CheckSource; role: string; cis: string[] };
 }
 
 /** Characters RFC 3986 allows raw in a path segment (pchar); everything else is percent-encoded. */
@@ -178,6 +179,7 @@ export function formatSarif(result: ScanResult): string {
         properties: {
           status: check.status,
           severity: check.severity,
+          source: check.source,
           role: endpoint.role,
           cis: [...check.cis],
         },

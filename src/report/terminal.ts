@@ -9,6 +9,7 @@ import {
   type UnopenedGroup,
 } from "../model/index.js";
 import { paint, type Style } from "./color.js";
+import { formatConfigContradictionTable } from "./configContradictionTable.js";
 import { formatCorrelationTable } from "./correlationTable.js";
 import { sortEndpoints } from "./order.js";
 import { endpointMatrixLines } from "./table.js";
@@ -225,8 +226,20 @@ function detailLines(endpoints: readonly EndpointResult[], width: number, color:
   return lines;
 }
 
+/** A section written for wide output, fitted to `width`: each line wrapped under its own indentation. */
+function fitSection(text: string, width: number): string[] {
+  return text
+    .trimEnd()
+    .split("\n")
+    .flatMap((line) => {
+      const indent = /^\s*/.exec(line)?.[0] ?? "";
+      const room = Math.max(width - indent.length, 1);
+      return wrapWords(line, room).map((wrapped) => indent + wrapped);
+    });
+}
+
 /**
- * The run for people, in what-to-act-on order: the kube-bench contradictions, then every FAIL, ERROR,
+ * The run for people, in what-to-act-on order: the kube-bench contradictions, config-vs-wire contradictions, then every FAIL, ERROR,
  * WARN and INFO, one line each with its CIS id, endpoint, title and reason, then what was skipped and why,
  * then a count of the endpoints that never connected, and the totals. With -v, the per-endpoint matrix
  * and every check's evidence and remediation follow. Every line fits `width`.
@@ -237,7 +250,10 @@ export function formatTerminalReport(result: ScanResult, options: TerminalOption
   const neverConnected = sorted.filter((endpoint) => !endpoint.reachable);
   const listed = options.showClosed ? sorted : connected;
   const sections: string[][] = [];
-  if (result.correlation) sections.push(formatCorrelationTable(result.correlation).trimEnd().split("\n"));
+  if (result.correlation)
+    sections.push(fitSection(formatCorrelationTable(result.correlation), options.width));
+  const contradictions = formatConfigContradictionTable(result.configContradictions);
+  if (contradictions !== "") sections.push(fitSection(contradictions, options.width));
   const findings = [...leadingFindings(listed), ...skipFindings(listed)];
   if (findings.length > 0) sections.push(findingLines(findings, options));
   else if (result.endpoints.length === 0) sections.push(["No endpoints scanned."]);

@@ -2,5 +2,5 @@ export { type ConnectionGate, connectionGate, UNLIMITED_GATE } from "./connectio
 export { DeadlineExceeded } from "./deadline.js";
 export { type ConnectBudget, connectBudget, openFileLimit } from "./fileDescriptors.js";
 export { withWorkDeadline } from "./pausableDeadline.js";
-export { type PerHostLimit, perHostLimit } from "./perHostLimit.js";
+export { type HostLimiters, type PerHostLimit, perHostLimit, runOnHost } from "./perHostLimit.js";
 export { type ScheduleOptions, type ScheduleStats, schedule } from "./scheduler.js";

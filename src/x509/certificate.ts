@@ -1,4 +1,4 @@
-import { createHash, X509Certificate } from "node:crypto";
+import { createHash, type KeyObject, X509Certificate } from "node:crypto";
 import forge from "node-forge";
 import type { CertificateSummary, KeyType } from "../model/index.js";
 import { formatIpAddress } from "../targets/index.js";
@@ -28,9 +28,12 @@ export interface ParsedCertificate {
   summary: CertificateSummary;
   subjectCommonName: string | null;
   issuerCommonName: string | null;
-  /** Extended key usage OIDs; null when the extension is absent, which allows any use. */
+  /**
+   * Extended key usage OIDs; null when the extension is absent, which allows any use. An extension that is
+   * present but unreadable allows nothing: an unreadable field never widens what a certificate may do.
+   */
   extendedKeyUsage: string[] | null;
-  /** null when the extension is absent (then the certificate is not a CA). */
+  /** null when the extension is absent or unreadable (then the certificate is not a CA). */
   basicConstraints: BasicConstraints | null;
   notBefore: Date;
   notAfter: Date;
@@ -42,6 +45,10 @@ export interface ParsedCertificate {
   /** Name comparison keys: a certificate's issuer key equals its issuer's subject key. */
   subjectKey: string;
   issuerKey: string;
+  /** The subject public key; null when node:crypto cannot decode it (then it verifies nothing). */
+  publicKey: KeyObject | null;
+  /** The fields that could not be decoded, as in `CertificateSummary.unreadable`; empty when all were. */
+  unreadable: string[];
 }
 
 const EXTENSION_OIDS = {
@@ -51,6 +58,8 @@ const EXTENSION_OIDS = {
   subjectKeyIdentifier: "2.5.29.14",
   authorityKeyIdentifier: "2.5.29.35",
 } as const;
+
+type ExtensionName = keyof typeof EXTENSION_OIDS;
 
 const CURVES: Readonly<Record<string, { name: string; bits: number }>> = {
   prime192v1: { name: "P-192", bits: 192 },
@@ -73,10 +82,24 @@ export function summarizeCertificate(der: Buffer): CertificateSummary {
   return parseCertificate(der).summary;
 }
 
+/** The TBS fields read from the DER, positional after the optional version. */
+interface TbsFields {
+  signatureAlgorithmIdentifier: Asn1Node | undefined;
+  issuerName: Asn1Node | undefined;
+  validity: Asn1Node | undefined;
+  subjectName: Asn1Node | undefined;
+  /** By OID, the bytes inside each extnValue, decoded only when read. */
+  extensions: Map<string, Buffer>;
+}
+
 /*
- * node:crypto's X509Certificate gives the key, serial and fingerprint for every key type; the fields Node 20
- * does not expose (signature algorithm) or exposes only as ambiguous text (names, SANs, extensions) are read
- * from the DER itself.
+ * Two independent readers. node:crypto's X509Certificate (OpenSSL) decides whether the bytes are a
+ * certificate at all and gives the key, serial, fingerprint and validity; the fields Node 20 does not
+ * expose (signature algorithm) or exposes only as ambiguous text (names, SANs, extensions) are read from
+ * the DER with forge's generic ASN.1 reader. One odd field never costs the whole certificate: what forge
+ * cannot read falls back to OpenSSL's reading where there is one, and is otherwise listed in `unreadable`
+ * and taken as the least it could allow. Throws MalformedCertificateError only when OpenSSL cannot read
+ * the certificate, or its validity.
  */
 export function parseCertificate(der: Buffer): ParsedCertificate {
   let x509: X509Certificate;
@@ -87,63 +110,116 @@ export function parseCertificate(der: Buffer): ParsedCertificate {
       cause: error,
     });
   }
+  const unreadable: string[] = [];
+  const attempt = <T>(field: string, read: () => T, fallback: T): T => {
+    try {
+      return read();
+    } catch {
+      unreadable.push(field);
+      return fallback;
+    }
+  };
+  const tbs = attempt("structure", () => tbsFieldsOf(der), null);
+  const extension = <T>(name: ExtensionName, read: (value: Asn1Node) => T, absent: T, broken: T): T => {
+    const value = tbs?.extensions.get(EXTENSION_OIDS[name]);
+    if (value === undefined) return absent;
+    return attempt(name, () => read(parseDer(value, `extension ${name}`)), broken);
+  };
+  const nameOf = (field: "subject" | "issuer", node: Asn1Node | undefined): string => {
+    const read = node === undefined ? null : attempt(field, () => formatName(node), null);
+    return read ?? nameFromOpenSsl(x509[field]);
+  };
+
+  const subject = nameOf("subject", tbs?.subjectName);
+  const issuer = nameOf("issuer", tbs?.issuerName);
+  const [notBeforeNode, notAfterNode] = children(tbs?.validity);
+  const notBefore = validDate(timeOf(notBeforeNode)) ?? validDate(new Date(x509.validFrom));
+  const notAfter = validDate(timeOf(notAfterNode)) ?? validDate(new Date(x509.validTo));
+  if (!notBefore || !notAfter)
+    throw new MalformedCertificateError("the certificate's validity is unreadable");
+
+  const basicConstraints = extension("basicConstraints", basicConstraintsOf, null, null);
+  const signatureAlgorithm = attempt(
+    "signatureAlgorithm",
+    () => signatureAlgorithmOf(tbs?.signatureAlgorithmIdentifier),
+    { name: "unknown", hash: null },
+  );
+  const publicKey = attempt("publicKey", () => x509.publicKey, null);
+  const key = describeKey(publicKey);
+  const commonName = (name: Asn1Node | undefined): string | null =>
+    name === undefined ? null : attempt("commonName", () => commonNameOf(name), null);
+
+  const summary: CertificateSummary = {
+    subject,
+    issuer,
+    serial: x509.serialNumber.toUpperCase(),
+    sans: extension("subjectAltName", subjectAltNamesOf, noNames(), noNames()),
+    notBefore: notBefore.toISOString(),
+    notAfter: notAfter.toISOString(),
+    keyType: key.keyType,
+    keyBits: key.keyBits,
+    curve: key.curve,
+    signatureAlgorithm: signatureAlgorithm.name,
+    isCa: basicConstraints?.ca ?? false,
+    selfIssued: nameMatchKey(subject) === nameMatchKey(issuer),
+    sha256: createHash("sha256").update(der).digest("hex"),
+  };
+  const parsed: ParsedCertificate = {
+    x509,
+    summary,
+    subjectCommonName: commonName(tbs?.subjectName),
+    issuerCommonName: commonName(tbs?.issuerName),
+    extendedKeyUsage: extension("extendedKeyUsage", extendedKeyUsageOf, null, []),
+    basicConstraints,
+    notBefore,
+    notAfter,
+    signatureDigest: signatureAlgorithm.hash,
+    subjectKeyIdentifier: extension("subjectKeyIdentifier", keyIdentifierOf, null, null),
+    authorityKeyIdentifier: extension(
+      "authorityKeyIdentifier",
+      (value) => keyIdentifierOf(children(value).find((field) => isContext(field, 0))),
+      null,
+      null,
+    ),
+    subjectKey: nameMatchKey(subject),
+    issuerKey: nameMatchKey(issuer),
+    publicKey,
+    unreadable,
+  };
+  if (unreadable.length > 0) summary.unreadable = [...unreadable];
+  return parsed;
+}
+
+function tbsFieldsOf(der: Buffer): TbsFields {
   const [tbs, signatureAlgorithmIdentifier] = children(parseDer(der, "certificate"));
   const tbsFields = children(tbs);
   // The version field is optional ([0] EXPLICIT, absent for v1); every later field is positional.
   const fields = isContext(tbsFields[0], 0) ? tbsFields.slice(1) : tbsFields;
   const [, , issuerName, validity, subjectName] = fields;
-  const [notBeforeNode, notAfterNode] = children(validity);
-  const notBefore = timeOf(notBeforeNode);
-  const notAfter = timeOf(notAfterNode);
-  if (!issuerName || !subjectName || !notBefore || !notAfter) {
-    throw new MalformedCertificateError("certificate TBS is missing its names or validity");
-  }
-  const extensions = extensionsOf(fields.find((field) => isContext(field, 3)));
-  const subject = formatName(subjectName);
-  const issuer = formatName(issuerName);
-  const basicConstraints = basicConstraintsOf(extensions.get(EXTENSION_OIDS.basicConstraints));
-  const signatureAlgorithm = signatureAlgorithmOf(signatureAlgorithmIdentifier);
-  const key = describeKey(x509);
-
   return {
-    x509,
-    summary: {
-      subject,
-      issuer,
-      serial: x509.serialNumber.toUpperCase(),
-      sans: subjectAltNamesOf(extensions.get(EXTENSION_OIDS.subjectAltName)),
-      notBefore: notBefore.toISOString(),
-      notAfter: notAfter.toISOString(),
-      keyType: key.keyType,
-      keyBits: key.keyBits,
-      curve: key.curve,
-      signatureAlgorithm: signatureAlgorithm.name,
-      isCa: basicConstraints?.ca ?? false,
-      selfIssued: nameMatchKey(subject) === nameMatchKey(issuer),
-      sha256: createHash("sha256").update(der).digest("hex"),
-    },
-    subjectCommonName: commonNameOf(subjectName),
-    issuerCommonName: commonNameOf(issuerName),
-    extendedKeyUsage: extendedKeyUsageOf(extensions.get(EXTENSION_OIDS.extendedKeyUsage)),
-    basicConstraints,
-    notBefore,
-    notAfter,
-    signatureDigest: signatureAlgorithm.hash,
-    subjectKeyIdentifier: keyIdentifierOf(extensions.get(EXTENSION_OIDS.subjectKeyIdentifier)),
-    authorityKeyIdentifier: keyIdentifierOf(
-      children(extensions.get(EXTENSION_OIDS.authorityKeyIdentifier)).find((field) => isContext(field, 0)),
-    ),
-    subjectKey: nameMatchKey(subject),
-    issuerKey: nameMatchKey(issuer),
+    signatureAlgorithmIdentifier,
+    issuerName,
+    validity,
+    subjectName,
+    extensions: extensionsOf(fields.find((field) => isContext(field, 3))),
   };
 }
 
-function describeKey(x509: X509Certificate): {
+/** OpenSSL's text (one attribute per line, most general first) in this module's order, most specific first. */
+function nameFromOpenSsl(lines: string): string {
+  return lines.split("\n").filter(Boolean).reverse().join(",");
+}
+
+function validDate(date: Date | null): Date | null {
+  return date !== null && Number.isFinite(date.getTime()) ? date : null;
+}
+
+function describeKey(publicKey: KeyObject | null): {
   keyType: KeyType;
   keyBits: number | null;
   curve: string | null;
 } {
-  const publicKey = x509.publicKey;
+  if (publicKey === null) return { keyType: "unknown", keyBits: null, curve: null };
   const type = publicKey.asymmetricKeyType ?? "unknown";
   const details = publicKey.asymmetricKeyDetails ?? {};
   const keyType = (KEY_TYPES.has(type) ? type : "unknown") as KeyType;
@@ -156,21 +232,20 @@ function describeKey(x509: X509Certificate): {
   return { keyType, keyBits, curve: null };
 }
 
-/** Extension OID -> the DER inside extnValue, already decoded. */
-function extensionsOf(extensionsField: Asn1Node | undefined): Map<string, Asn1Node> {
-  const extensions = new Map<string, Asn1Node>();
+/** By OID, the bytes inside each extnValue, undecoded: a private extension's value need not be DER at all. */
+function extensionsOf(extensionsField: Asn1Node | undefined): Map<string, Buffer> {
+  const extensions = new Map<string, Buffer>();
   for (const extension of children(children(extensionsField)[0])) {
     const parts = children(extension);
     const oid = oidOf(parts[0]);
     const value = parts.at(-1);
     if (oid === null || !isUniversal(value, Asn1Type.OCTETSTRING)) continue;
-    extensions.set(oid, parseDer(primitiveBytes(value), `extension ${oid}`));
+    extensions.set(oid, primitiveBytes(value));
   }
   return extensions;
 }
 
-function basicConstraintsOf(extension: Asn1Node | undefined): BasicConstraints | null {
-  if (!extension) return null;
+function basicConstraintsOf(extension: Asn1Node): BasicConstraints {
   const fields = children(extension);
   const caField = fields.find((field) => isUniversal(field, Asn1Type.BOOLEAN));
   const pathLengthField = fields.find((field) => isUniversal(field, Asn1Type.INTEGER));
@@ -183,8 +258,7 @@ function basicConstraintsOf(extension: Asn1Node | undefined): BasicConstraints |
   };
 }
 
-function extendedKeyUsageOf(extension: Asn1Node | undefined): string[] | null {
-  if (!extension) return null;
+function extendedKeyUsageOf(extension: Asn1Node): string[] {
   return children(extension).flatMap((purpose) => oidOf(purpose) ?? []);
 }
 
@@ -196,8 +270,12 @@ function keyIdentifierOf(node: Asn1Node | undefined): string | null {
 const DNS_NAME_TAG = 2;
 const IP_ADDRESS_TAG = 7;
 
-function subjectAltNamesOf(extension: Asn1Node | undefined): CertificateSummary["sans"] {
-  const sans: CertificateSummary["sans"] = { dns: [], ip: [] };
+function noNames(): CertificateSummary["sans"] {
+  return { dns: [], ip: [] };
+}
+
+function subjectAltNamesOf(extension: Asn1Node): CertificateSummary["sans"] {
+  const sans = noNames();
   for (const generalName of children(extension)) {
     if (isContext(generalName, DNS_NAME_TAG)) sans.dns.push(primitiveBytes(generalName).toString("latin1"));
     if (isContext(generalName, IP_ADDRESS_TAG)) {

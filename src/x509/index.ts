@@ -24,4 +24,9 @@ export {
 } from "./mint.js";
 export type { SignatureDigest } from "./signatureAlgorithm.js";
 export { mintUntrustedClientIdentity, type UntrustedClientIdentity } from "./untrustedClientIdentity.js";
-export { type ChainValidationInput, validateChain } from "./validateChain.js";
+export {
+  type ChainValidationInput,
+  MAX_SIGNATURE_CHECKS,
+  validateChain,
+  validateChainYielding,
+} from "./validateChain.js";

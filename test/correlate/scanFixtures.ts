@@ -8,6 +8,7 @@ export function check(id: string, status: CheckStatus, cis: string[], evidence: 
     cis,
     status,
     severity: status === "FAIL" ? "high" : "info",
+    source: "wire",
     evidence,
     remediation: status === "FAIL" ? `Fix ${id}.` : "",
   };

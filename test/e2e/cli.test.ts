@@ -53,7 +53,7 @@ describe("kubetls CLI: usage and dry runs (no network)", () => {
     ]);
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(
-      /^kubetls: cannot write the report to \/nonexistent\/dir\/report\.json: ENOENT\n$/,
+      /^kubetls: cannot write the report to \/nonexistent\/dir\/report\.json: no such directory \/nonexistent\/dir \(ENOENT\)\n$/,
     );
   });
 

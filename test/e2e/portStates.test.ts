@@ -9,7 +9,17 @@ import { runCli, uniqueLabNetwork } from "../support/cli.js";
 import { canFilter, type FilteredRange, filterRange } from "../support/filtered.js";
 import { resultSchemaErrors } from "../support/schema.js";
 
-const JSON_REPORT = ["--format", "json", "--fail-on", "none", "--tls-scan", "off"];
+// The three original roles only, so the counts below do not move as roles are added.
+const JSON_REPORT = [
+  "--format",
+  "json",
+  "--fail-on",
+  "none",
+  "--tls-scan",
+  "off",
+  "--roles",
+  "kubelet,kubelet-readonly,apiserver",
+];
 
 /*
  * Issue 8: nothing observed is not success. Each case here is a fail-open path: it fails if kubetls
@@ -58,6 +68,21 @@ describe("port states: a scan that observed nothing vouches for nothing", () => 
     ]);
     expect(run.code).toBe(4);
     expect(run.stdout).not.toMatch(/PASS [1-9]/);
+  });
+});
+
+describe("--open-only", () => {
+  it("--open-only keeps the counts and drops the host lists of never-opened endpoints", async () => {
+    const range = `${uniqueLabNetwork()}.0/28`;
+    const run = await runCli(["scan", range, ...JSON_REPORT, "--open-only"]);
+    const result = JSON.parse(run.stdout) as ScanResult;
+    expect(resultSchemaErrors(result)).toBeNull();
+    expect(result.summary.states.closed).toBe(48);
+    expect(result.unopened.map((group) => [group.count, group.hosts])).toEqual([
+      [16, []],
+      [16, []],
+      [16, []],
+    ]);
   });
 });
 

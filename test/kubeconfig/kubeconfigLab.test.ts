@@ -511,7 +511,11 @@ setInterval(() => {}, 1000);`),
       expect(access.server).toEqual({ host, port });
       const isInScope = (candidate: string) => inLab(candidate) && candidate !== host;
       const listing = await listNodes(access, { timeoutMs: TIMEOUT_MS, isInScope });
-      expect(listing).toEqual({ nodes: [], error: expect.objectContaining({ code: "out-of-scope" }) });
+      expect(listing).toEqual({
+        nodes: [],
+        error: expect.objectContaining({ code: "out-of-scope" }),
+        cut: null,
+      });
       expect(listing.error?.message).toContain(`${host}:${port}`);
       const proxied = await nodeProxyGet(access, kubeletNode, "/healthz", {
         timeoutMs: TIMEOUT_MS,
@@ -634,7 +638,11 @@ setInterval(() => {}, 1000);`),
 
       nodeCount = 20_000;
       const tooBig = await listNodes(access, options());
-      expect(tooBig).toEqual({ nodes: [], error: expect.objectContaining({ code: "body-too-large" }) });
+      expect(tooBig).toEqual({
+        nodes: [],
+        error: expect.objectContaining({ code: "body-too-large" }),
+        cut: null,
+      });
     } finally {
       bigCluster.closeAllConnections();
       await new Promise<void>((resolve) => bigCluster.close(() => resolve()));

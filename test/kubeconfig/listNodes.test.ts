@@ -109,6 +109,7 @@ describe("listNodes", () => {
         { name: "n2", address: "10.0.0.2", kubeletPort: 10_250, ipAddresses: ["10.0.0.2"] },
       ],
       error: null,
+      cut: null,
     });
     expect(requests.map((request) => request.path)).toEqual([
       "/api/v1/nodes?limit=100",
@@ -144,6 +145,7 @@ describe("listNodes", () => {
         message:
           'GET /api/v1/nodes answered 403 (Forbidden: nodes is forbidden: User "viewer" cannot list resource "nodes")',
       },
+      cut: null,
     });
 
     const garbled = stubFetch([
@@ -167,6 +169,7 @@ describe("listNodes", () => {
     ).toEqual({
       nodes: [],
       error: { code: "refused", message: "connection refused" },
+      cut: null,
     });
 
     const bare = stubFetch([{ outcome: "http", status: 500, json: undefined }]);

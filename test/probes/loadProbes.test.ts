@@ -41,6 +41,33 @@ describe("loadProbes", () => {
     }
   });
 
+  it("names the file and the field of a malformed config probe", async () => {
+    await expectLoadError(
+      (text) => text.replace("durationAbove: 0s", "durationAbove: soon"),
+      "kubelet-config-streaming-idle-timeout.yaml",
+      /verdicts\[4\]\.when\.durationAbove: "soon" is not a Go duration/,
+    );
+    await expectLoadError(
+      (text) => text.replace("default: 4h0m0s", "default: forever"),
+      "kubelet-config-streaming-idle-timeout.yaml",
+      /verdicts\[4\]\.when\.default: "forever" is not a Go duration/,
+    );
+    await expectLoadError(
+      (text) => text.replace("source: config", "source: rumour"),
+      "kubelet-config-read-only-port.yaml",
+      /source: unknown source "rumour"/,
+    );
+    await expectLoadError(
+      (text) => text.replace("default: 0, is: 0", "default: [0], is: 0"),
+      "kubelet-config-read-only-port.yaml",
+      /verdicts\[4\]\.when\.default: takes a string, number or boolean/,
+    );
+    const { probes } = await loadProbes();
+    const sources = new Map(probes.map((probe) => [probe.id, probe.checkSource]));
+    expect(sources.get("kubelet.anonymous-auth")).toBe("wire");
+    expect(sources.get("kubelet-config.anonymous-auth")).toBe("config");
+  });
+
   it("names the file and the field of a malformed probe", async () => {
     await expectLoadError(
       (text) => text.replace("severity: high", "severity: catastrophic"),
@@ -55,12 +82,12 @@ describe("loadProbes", () => {
     await expectLoadError(
       (text) => text.replace("fact: speaksTls", "fact: speaksTsl"),
       "kubelet-https.yaml",
-      /verdicts\[0\]\.when\.fact: unknown fact "speaksTsl"/,
+      /verdicts\[0\]\.when\.all\[0\]\.fact: unknown fact "speaksTsl"/,
     );
     await expectLoadError(
       (text) => text.replace("{ fact: plainHttp, is: true }", "{ fact: plainHttp, equals: true }"),
       "kubelet-https.yaml",
-      /verdicts\[1\]\.when\.equals: unknown operator/,
+      /verdicts\[2\]\.when\.equals: unknown operator/,
     );
     await expectLoadError(
       (text) => text.replace('  cis-1.6: ["1.2.4"]\n', ""),
@@ -92,10 +119,9 @@ describe("loadProbes", () => {
   it("validates record projections, anyNotIn, fact operands and evidence placeholders", async () => {
     const file = "kubelet-tls-ciphers.yaml";
     await expectLoadError(
-      (text) =>
-        text.replace('reads: [tls.versions, "tls.cipherSuites{', 'reads: [tls.versions, "tls.cipherSuites{,'),
+      (text) => text.replace('tls.versions, "tls.cipherSuites{', 'tls.versions, "tls.cipherSuites{,'),
       file,
-      /reads\[1\]: "tls\.cipherSuites\{,.*" is not a fact path/,
+      /reads\[2\]: "tls\.cipherSuites\{,.*" is not a fact path/,
     );
     await expectLoadError(
       (text) => text.replace("anyNotIn:\n", "anyNotIn: TLS_RSA_WITH_AES_128_GCM_SHA256\n          extra:\n"),
@@ -128,7 +154,7 @@ describe("loadProbes", () => {
     await expectLoadError(
       (text) => text.replace("no suite outside the {scan.benchmark}", "no suite outside {$anyNotIn}"),
       file,
-      /verdicts\[4\]\.evidence: \{\$anyNotIn\} needs an anyNotIn condition/,
+      /verdicts\[6\]\.evidence: \{\$anyNotIn\} needs an anyNotIn condition/,
     );
     await expectLoadError(
       (text) => text.replace('evidence: "no TLS to judge: {error.code}"', 'evidence: "no TLS: {eror.code}"'),
@@ -150,9 +176,12 @@ describe("loadProbes", () => {
     );
     await expectLoadError(
       (text) =>
-        text.replace("  - status: ERROR\n", "  - status: ERROR\n    when: { fact: reachable, is: true }\n"),
+        text.replace(
+          '  - status: ERROR\n    evidence: "could not tell',
+          '  - status: ERROR\n    when: { fact: reachable, is: true }\n    evidence: "could not tell',
+        ),
       "kubelet-https.yaml",
-      /verdicts\[3\]: the last verdict must have no `when`/,
+      /verdicts\[6\]: the last verdict must have no `when`/,
     );
   });
 });

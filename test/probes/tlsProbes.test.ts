@@ -252,12 +252,78 @@ describe("the TLS protocol probes", async () => {
       status: "PASS",
       evidence: "accepts only TLSv1.3",
     });
-    const noScan = endpoint({}, scan("cis-1.12"));
-    expect(check(noScan, "kubelet.tls-ciphers").status).toBe("SKIP");
-    expect(check(noScan, "kubelet.tls-min-version").status).toBe("SKIP");
+    const scanOff = endpoint({}, scan("cis-1.12", { tlsScan: "off" }));
+    expect(check(scanOff, "kubelet.tls-ciphers").status).toBe("SKIP");
+    expect(check(scanOff, "kubelet.tls-min-version").status).toBe("SKIP");
+    // The scan ran and saw nothing accepted: that is no reason to skip, and no PASS either.
+    const nothingSeen = endpoint({}, scan("cis-1.12", { tlsScan: "quick" }));
+    expect(check(nothingSeen, "kubelet.tls-ciphers").status).toBe("INFO");
+    expect(check(nothingSeen, "kubelet.tls-min-version").status).toBe("INFO");
     const plain = endpoint(null, scan("cis-1.12"), { plainHttp: true });
     expect(check(plain, "kubelet.tls-ciphers").status).toBe("SKIP");
     expect(check(endpoint(tls12([]), scan("cis-9.9")), "kubelet.tls-ciphers").status).toBe("WARN");
+  });
+
+  it("never passes what a probe could not tell: unanswered versions or suites leave the verdict open", () => {
+    const timedOut = [{ code: "timeout" as const, message: "no the server's answer within 1500 ms" }];
+    // The TLS 1.2 (and older) probes got no answer: "accepts only TLSv1.3" would be a guess.
+    const slow12 = endpoint(
+      {
+        versions: ["TLSv1.3"],
+        cipherSuites: { "TLSv1.3": ["TLS_AES_128_GCM_SHA256"] },
+        unknownVersions: ["TLSv1", "TLSv1.1", "TLSv1.2"],
+        scanErrors: timedOut,
+      },
+      scan("cis-1.12"),
+    );
+    for (const [component, overrides] of [
+      ["kubelet", {}],
+      ["apiserver", { role: "apiserver", port: 6443 }],
+    ] as const) {
+      const facts = { ...slow12, ...overrides };
+      expect(check(facts, `${component}.tls-ciphers`)).toMatchObject({
+        status: "ERROR",
+        evidence: expect.stringContaining("could not tell"),
+      });
+      expect(check(facts, `${component}.tls-ciphers`).evidence).toContain("TLSv1, TLSv1.1, TLSv1.2");
+      expect(check(facts, `${component}.tls-min-version`)).toMatchObject({
+        status: "ERROR",
+        evidence: expect.stringContaining("no the server's answer within 1500 ms"),
+      });
+    }
+    // Only TLS 1.2 is unknown: the legacy versions were refused, so the minimum version is known; the suites are not.
+    const only12Unknown = endpoint(
+      { versions: ["TLSv1.3"], unknownVersions: ["TLSv1.2"], scanErrors: timedOut },
+      scan("cis-1.12"),
+    );
+    expect(check(only12Unknown, "kubelet.tls-min-version")).toMatchObject({
+      status: "PASS",
+      evidence: "SSLv3, TLS 1.0 and TLS 1.1 were refused; accepts TLSv1.3; could not tell for TLSv1.2",
+    });
+    expect(check(only12Unknown, "kubelet.tls-ciphers").status).toBe("ERROR");
+    // One suite's probe lost: every other answer was strong, but that one might not be.
+    const lostSuite = endpoint(
+      tls12(["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"], {
+        unknownCipherSuites: { "TLSv1.2": ["TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"] },
+        scanErrors: timedOut,
+      }),
+      scan("cis-1.12"),
+    );
+    expect(check(lostSuite, "kubelet.tls-ciphers")).toMatchObject({
+      status: "ERROR",
+      evidence: expect.stringContaining("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"),
+    });
+    expect(check(lostSuite, "kubelet.tls-min-version").status).toBe("PASS");
+    // What was seen still decides a FAIL, whatever else is unknown.
+    const seenWeak = endpoint(
+      tls12(["TLS_RSA_WITH_AES_128_CBC_SHA"], { unknownVersions: ["TLSv1"], scanErrors: timedOut }),
+      scan("cis-1.12"),
+    );
+    expect(check(seenWeak, "kubelet.tls-ciphers").status).toBe("FAIL");
+    // An unknown TLS 1.3 changes neither check.
+    const unknown13 = endpoint(tls12([], { unknownVersions: ["TLSv1.3"] }), scan("cis-1.12"));
+    expect(check(unknown13, "kubelet.tls-ciphers").status).toBe("PASS");
+    expect(check(unknown13, "kubelet.tls-min-version").status).toBe("PASS");
   });
 
   it("judges the API server by L8, L21, L15 and L11", () => {

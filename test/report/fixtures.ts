@@ -73,6 +73,7 @@ function check(id: string, status: CheckStatus, cis: string[] = []): CheckResult
     cis,
     status,
     severity: status === "FAIL" ? "high" : "info",
+    source: "wire",
     evidence: `${id}: observed on the wire`,
     remediation: status === "FAIL" ? `Fix ${id}.` : "",
   };

@@ -98,7 +98,7 @@ describe("formatHtml, as text", () => {
 
   it("puts the evidence in each cell's title", () => {
     expect(html).toContain(
-      'title="kubelet-anonymous-auth: FAIL&#10;kubelet-anonymous-auth title&#10;&#10;kubelet-anonymous-auth: observed on the wire">FAIL</td>',
+      'title="kubelet-anonymous-auth: FAIL (source: wire)&#10;kubelet-anonymous-auth title&#10;&#10;kubelet-anonymous-auth: observed on the wire">FAIL</td>',
     );
   });
 

@@ -49,6 +49,7 @@ function check(id: string, status: CheckResult["status"], cis: string[]): CheckR
     cis,
     status,
     severity: "high",
+    source: "wire",
     evidence: `${id} seen`,
     remediation: `Fix ${id}.`,
   };

@@ -257,6 +257,8 @@ describe("schema enums match the model", () => {
     "issuer-not-ca",
     "no-certificate",
     "no-ca-configured",
+    "malformed-certificate",
+    "chain-search-limit",
   ] as const satisfies readonly ValidationErrorCode[];
   const KEY_TYPES = [
     "rsa",

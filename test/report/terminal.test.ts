@@ -15,7 +15,7 @@ const LONG_REASON =
 function withCheck(
   endpoint: EndpointResult,
   check: Partial<CheckResult> & Pick<CheckResult, "id" | "status">,
-) {
+): EndpointResult {
   return {
     ...endpoint,
     checks: [
@@ -26,6 +26,7 @@ function withCheck(
         severity: "medium" as const,
         evidence: "",
         remediation: `Fix ${check.id}.`,
+        source: "wire" as const,
         ...check,
       },
     ],

@@ -42,7 +42,11 @@ export function uniqueLabNetwork(): string {
   return `127.${100 + Math.floor(Math.random() * 150)}.${Math.floor(Math.random() * 250)}`;
 }
 
-/** What a scan of the lab needs to judge it: the lab's CA, its kubelet-client pair, a JSON report, no exit-1. */
+/**
+ * What a scan of the lab needs to judge it: the lab's CA, its kubelet-client pair, a JSON report, no exit-1.
+ * The phase deadline leaves room for a loaded machine: a raw ClientHello that gets no answer in time is
+ * reported as unknown (ERROR), so a tight deadline would turn load into verdicts.
+ */
 export function labScanArgs(
   lab: {
     caFile: string;
@@ -52,7 +56,7 @@ export function labScanArgs(
     etcdClientCertFile: string;
     etcdClientKeyFile: string;
   },
-  timeoutMs = 1500,
+  timeoutMs = 4000,
 ): string[] {
   return [
     "--ca-file",

@@ -41,6 +41,13 @@ export interface TlsProtocolScan {
   serverPreference: Record<string, boolean | null>;
   /** Where the server imposes its order: the accepted suites in that order (IANA names), most preferred first. */
   serverOrder: Record<string, string[]>;
+  /**
+   * Versions whose probe timed out or failed without the server refusing (or that were never asked once the
+   * scan stopped): neither accepted nor refused. Oldest first.
+   */
+  unknownVersions: TlsVersion[];
+  /** Per accepted version, the suites (IANA names) whose probes timed out or failed: neither accepted nor refused. */
+  unknownCipherSuites: Record<string, string[]>;
   clientCertRequest: ClientCertRequestFact;
   /** The TLS <= 1.2 Certificate message in served order; null when no such flight was seen. */
   servedChainDer: Buffer[] | null;
@@ -56,6 +63,15 @@ const DEFAULT_MAX_ATTEMPTS = 400;
 const REFUSALS = new Set<NetError["code"]>(["handshake-rejected", "reset"]);
 // After these nothing else can succeed: stop instead of spending the budget.
 const FATAL = new Set<NetError["code"]>(["refused", "unreachable", "dns-failure", "not-tls"]);
+
+/**
+ * A probe that says nothing about the server's choice: it timed out, broke or was never made (the scan
+ * stopped). Only an answer (a ServerHello, an alert, a close or a reset) tells accepted from refused.
+ */
+function isUnknown(result: HelloProbeResult | null): boolean {
+  if (result === null) return true;
+  return !result.accepted && result.error !== undefined && !REFUSALS.has(result.error.code);
+}
 
 /** The shared state of one endpoint's scan: attempt count, cap, errors, and the host's slots. */
 class Attempts {
@@ -133,18 +149,26 @@ function partition(codes: readonly number[], groups: number): number[][] {
   return out.filter((group) => group.length > 0);
 }
 
-/** Offer a list, note the pick, drop it, offer again: until the server refuses what is left. */
-async function exhaust(attempts: Attempts, version: TlsVersion, group: readonly number[]): Promise<number[]> {
+/**
+ * Offer a list, note the pick, drop it, offer again: until the server refuses what is left. When a probe
+ * gets no answer, what was left in the list is unknown, not refused.
+ */
+async function exhaust(
+  attempts: Attempts,
+  version: TlsVersion,
+  group: readonly number[],
+): Promise<{ found: number[]; unknown: number[] }> {
   const found: number[] = [];
   let remaining = [...group];
   while (remaining.length > 0) {
     const result = await attempts.probe(version, remaining);
+    if (isUnknown(result)) return { found, unknown: remaining };
     const picked = result?.suiteCode;
     if (!result?.accepted || picked === null || picked === undefined) break;
     found.push(picked);
     remaining = remaining.filter((code) => code !== picked);
   }
-  return found;
+  return { found, unknown: [] };
 }
 
 /** Same pick for [a, b] and [b, a] means the server's order wins. */
@@ -176,16 +200,26 @@ async function scanVersion(
   version: TlsVersion,
   mode: "quick" | "full",
   versionProbe: HelloProbeResult,
-): Promise<{ suites: number[]; preference: boolean | null; order: number[] | null }> {
+): Promise<{ suites: number[]; unknown: number[]; preference: boolean | null; order: number[] | null }> {
   const first = versionProbe.suiteCode;
   const candidates = codesFor(version, mode).filter((code) => code !== first);
   const groups = partition(candidates, attempts.concurrency);
-  const found = (await Promise.all(groups.map((group) => exhaust(attempts, version, group)))).flat();
+  const outcomes = await Promise.all(groups.map((group) => exhaust(attempts, version, group)));
+  const found = outcomes.flatMap((outcome) => outcome.found);
   const suites = inRegistryOrder(first === null ? found : [first, ...found], version);
+  const unknown = inRegistryOrder(
+    outcomes.flatMap((outcome) => outcome.unknown),
+    version,
+  );
   const preference = await serverPreference(attempts, version, suites);
   // One sequential pass over what was accepted: offered together, each pick is the server's next favourite.
-  const order = preference === true ? await exhaust(attempts, version, suites) : null;
-  return { suites, preference, order: order !== null && order.length === suites.length ? order : null };
+  const order = preference === true ? (await exhaust(attempts, version, suites)).found : null;
+  return {
+    suites,
+    unknown,
+    preference,
+    order: order !== null && order.length === suites.length ? order : null,
+  };
 }
 
 function clientCertRequestFrom(probes: ReadonlyMap<TlsVersion, HelloProbeResult>): {
@@ -211,6 +245,8 @@ function emptyScan(): TlsProtocolScan {
     cipherSuites: {},
     serverPreference: {},
     serverOrder: {},
+    unknownVersions: [],
+    unknownCipherSuites: {},
     clientCertRequest: null,
     servedChainDer: null,
     attempts: 0,
@@ -246,6 +282,7 @@ export async function scanTlsProtocols(
     }),
   );
   scan.versions = TLS_VERSIONS.filter((version) => probes.get(version)?.accepted === true);
+  scan.unknownVersions = TLS_VERSIONS.filter((version) => isUnknown(probes.get(version) ?? null));
 
   const perVersion = await Promise.all(
     scan.versions.map(async (version) => {
@@ -257,6 +294,8 @@ export async function scanTlsProtocols(
     if (entry === null) continue;
     scan.cipherSuites[entry.version] = entry.suites.map(cipherSuiteName);
     scan.serverPreference[entry.version] = entry.preference;
+    if (entry.unknown.length > 0)
+      scan.unknownCipherSuites[entry.version] = entry.unknown.map(cipherSuiteName);
     if (entry.order !== null)
       scan.serverOrder[entry.version] = entry.order.map((code) => cipherSuiteName(code));
   }
@@ -266,7 +305,7 @@ export async function scanTlsProtocols(
   scan.servedChainDer = chain;
   scan.attempts = attempts.count;
   scan.errors = [...attempts.errors];
-  if (scan.versions.length === 0 && scan.errors.length === 0) {
+  if (scan.versions.length === 0 && scan.unknownVersions.length === 0 && scan.errors.length === 0) {
     scan.errors.push(netError("handshake-rejected", "no protocol version was accepted"));
   }
   return scan;

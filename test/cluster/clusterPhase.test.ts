@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ClusterFacts } from "../../src/cluster/index.js";
+import { clusterPhaseDeadlineMs, gatherNodeProxyEvidence, runClusterPhase } from "../../src/cluster/index.js";
+import type { EndpointResult } from "../../src/model/index.js";
+import { scopeGuard } from "../../src/scope/index.js";
+import { type MintedCertificate, mintCertificate } from "../../src/x509/index.js";
+import { type HostileApiServer, type NodeListBehaviour, startApiServer } from "../hostile/apiServers.js";
+
+let serving: MintedCertificate;
+const servers: HostileApiServer[] = [];
+
+beforeAll(async () => {
+  serving = await mintCertificate({
+    subject: { commonName: "apiserver" },
+    key: { type: "ec", curve: "P-256" },
+  });
+});
+
+afterAll(async () => {
+  await Promise.all(servers.map((server) => server.close()));
+});
+
+async function apiServer(behaviour: NodeListBehaviour): Promise<HostileApiServer> {
+  const server = await startApiServer(behaviour, serving);
+  servers.push(server);
+  return server;
+}
+
+function apiserverRecord(server: HostileApiServer): EndpointResult {
+  return {
+    host: server.host,
+    port: server.port,
+    role: "apiserver",
+    state: "open",
+    reachable: true,
+    error: null,
+    speaksTls: true,
+    plainHttp: false,
+    tls: null,
+    chain: [],
+    validation: null,
+    checks: [],
+  };
+}
+
+describe("the cluster phase runs in parallel under each API server's own deadline", () => {
+  it("40 API servers that complete TLS and stay silent cost about one deadline together, each a typed error", async () => {
+    const timeoutMs = 1_000;
+    const silent = await Promise.all(Array.from({ length: 40 }, () => apiServer({ kind: "silent" })));
+    const done: [EndpointResult, ClusterFacts, number][] = [];
+    const started = performance.now();
+    await runClusterPhase(
+      silent.map((server) => ({ apiserver: apiserverRecord(server), access: server.access })),
+      {
+        timeoutMs,
+        scope: scopeGuard([]),
+        nodeAddressTypes: ["InternalIP"],
+        kubelets: new Map(),
+        concurrency: 64,
+      },
+      async (apiserver, facts) => {
+        done.push([apiserver, facts, performance.now() - started]);
+      },
+    );
+    const elapsed = performance.now() - started;
+    expect(done).toHaveLength(40);
+    for (const [, facts] of done) {
+      expect(facts.nodeListError?.code).toBe("timeout");
+      expect(facts.nodeProxy).toEqual([]);
+    }
+    // Serially this was 40 deadlines; in parallel it is one, with room for a loaded machine.
+    expect(elapsed).toBeLessThan(10 * timeoutMs);
+    expect(elapsed).toBeLessThan(clusterPhaseDeadlineMs(timeoutMs));
+  });
+});
+
+describe("the node proxy's scope rule: the address --node-address-types picks", () => {
+  it("asks about a node whose chosen address is in scope, whatever its other addresses; names each node left out with its address", async () => {
+    const server = await apiServer({
+      kind: "nodes",
+      count: 4,
+      addresses: (index) =>
+        [
+          // In scope by InternalIP, with an ExternalIP outside: asked about (the API server dials InternalIP).
+          [
+            { type: "InternalIP", address: "127.9.0.1" },
+            { type: "ExternalIP", address: "203.0.113.1" },
+          ],
+          // Chosen address outside: left out, named with it.
+          [
+            { type: "InternalIP", address: "10.0.0.2" },
+            { type: "ExternalIP", address: "127.9.0.2" },
+          ],
+          // No address of the preferred types: left out, said so.
+          [{ type: "ExternalDNS", address: "node-2.example" }],
+          [{ type: "InternalIP", address: "127.9.0.4" }],
+        ][index] ?? [],
+    });
+    const evidence = await gatherNodeProxyEvidence(server.access, {
+      timeoutMs: 1_500,
+      scope: scopeGuard(["127.0.0.0/8"]),
+      nodeAddressTypes: ["InternalIP"],
+      kubelets: new Map(),
+    });
+    expect(evidence.listingError).toBeNull();
+    expect(evidence.probes.map((probe) => [probe.node, probe.kubelet, probe.status])).toEqual([
+      ["node-0", "127.9.0.1:10250", 200],
+      ["node-3", "127.9.0.4:10250", 200],
+    ]);
+    expect(evidence.leftOut).toEqual([
+      {
+        node: "node-1",
+        address: "10.0.0.2",
+        reason: "node-1: its address 10.0.0.2 is outside --scope 127.0.0.0/8",
+      },
+      { node: "node-2", address: null, reason: "node-2: reports no address of type InternalIP" },
+    ]);
+    expect(evidence.cuts).toEqual([]);
+    // Never asked about through the proxy: the API server would have dialled it on kubetls's behalf.
+    expect(server.requests.some((path) => path.includes("node-1"))).toBe(false);
+  });
+
+  it("asks about 25 nodes at most and reports how many more it did not", async () => {
+    const server = await apiServer({ kind: "nodes", count: 40 });
+    const evidence = await gatherNodeProxyEvidence(server.access, {
+      timeoutMs: 1_500,
+      scope: scopeGuard([]),
+      nodeAddressTypes: ["InternalIP"],
+      kubelets: new Map(),
+    });
+    expect(evidence.probes).toHaveLength(25);
+    expect(evidence.cuts).toEqual([
+      "node proxy asked about 25 nodes (those whose kubelet chain does not validate first); 15 more listed node(s) not asked",
+    ]);
+  });
+
+  it("reports a node list cut as a cut of the cluster phase, with the nodes it did read asked about", async () => {
+    const server = await apiServer({ kind: "endless", perPage: 100 });
+    const evidence = await gatherNodeProxyEvidence(server.access, {
+      timeoutMs: 1_500,
+      scope: scopeGuard([]),
+      nodeAddressTypes: ["InternalIP"],
+      kubelets: new Map(),
+    });
+    expect(evidence.listingError).toBeNull();
+    expect(evidence.cuts[0]).toMatch(/^node list cut at /);
+    expect(evidence.probes).toHaveLength(25);
+  });
+});
