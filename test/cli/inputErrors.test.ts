@@ -46,6 +46,8 @@ describe("operator-input errors: one base, stable codes, one exit-code map", () 
   it("an unwritable report is exit 3 before any scan", async () => {
     const run = await runCli(["scan", "127.0.0.1:1", "-o", "/nonexistent-dir/r.json"]);
     expect(run.code).toBe(EXIT.scanFailed);
-    expect(run.stderr).toMatch(/^kubetls: cannot write the report to \/nonexistent-dir\/r\.json: ENOENT/);
+    expect(run.stderr).toMatch(
+      /^kubetls: cannot write the report to \/nonexistent-dir\/r\.json: no such directory \/nonexistent-dir \(ENOENT\)\n$/,
+    );
   });
 });
