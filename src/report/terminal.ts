@@ -233,9 +233,32 @@ function fitSection(text: string, width: number): string[] {
     .split("\n")
     .flatMap((line) => {
       const indent = /^\s*/.exec(line)?.[0] ?? "";
-      const room = Math.max(width - indent.length, 1);
-      return wrapWords(line, room).map((wrapped) => indent + wrapped);
+      return wrapKeepingSpaces(line.slice(indent.length), Math.max(width - indent.length, 1)).map(
+        (wrapped) => indent + wrapped,
+      );
     });
+}
+
+/** Like wrapWords, but the spacing between words on a line stays as written (columns aligned by padding). */
+function wrapKeepingSpaces(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  let gap = "";
+  for (const [, word, space] of text.matchAll(/(\S+)(\s*)/g)) {
+    if (word === undefined) continue;
+    if (line !== "" && displayWidth(line + gap + word) > width) {
+      lines.push(line);
+      line = "";
+    }
+    if (line === "" && displayWidth(word) > width) {
+      const pieces = wrapWords(word, width);
+      lines.push(...pieces.slice(0, -1));
+      line = pieces.at(-1) ?? "";
+    } else line = line === "" ? word : line + gap + word;
+    gap = space ?? "";
+  }
+  if (line !== "") lines.push(line);
+  return lines;
 }
 
 /**
