@@ -2,12 +2,14 @@
  * kubetls as a library: `import { runScan, createTargetPlan } from "kubetls"`.
  *
  * This is the package's whole public surface (package.json `exports`). It reaches the scanner through
- * pipeline/ and the types through model/ and report/, never through cli/, so importing it loads neither
- * the CLI nor commander (test/package checks the modules an import loads).
+ * pipeline/ and the types through model/, never through cli/, so importing it loads neither the CLI nor
+ * commander (test/package checks the modules an import loads).
  */
 
-export type { Agreement, ControlCorrelation, Correlation, FlagStatus } from "./correlate/index.js";
+// The result: what `kubetls scan --format json` writes, validated by schema/kubetls-result.schema.json.
+// Operator-input errors (runScan rejects with them) are InputErrors with a stable KUBETLS_ERR_* code.
 export {
+  type Agreement,
   type AuthFacts,
   type AuthProbe,
   type CertificateSummary,
@@ -20,9 +22,17 @@ export {
   type ClientCertRequest,
   type ConfigContradiction,
   type ContradictionSide,
+  type ControlCorrelation,
+  type Correlation,
   type Endpoint,
   type EndpointResult,
+  type FlagStatus,
   type Identity,
+  INPUT_ERROR_CODES,
+  InputError,
+  type InputErrorCode,
+  type InvalidTarget,
+  isInputError,
   type KeyType,
   type KubeletConfigFact,
   type NetError,
@@ -33,6 +43,8 @@ export {
   type PortState,
   ROLES,
   type Role,
+  type ScanResult,
+  type ScanSummary,
   type Severity,
   type TlsSession,
   type UnopenedGroup,
@@ -40,9 +52,6 @@ export {
 } from "./model/index.js";
 // The scan: options grouped by concern (targets, trust, pacing, identity, cluster, scope), one result.
 export { runScan, type ScanOptions, toolVersion, UnknownBenchmarkError } from "./pipeline/index.js";
-
-// The result: what `kubetls scan --format json` writes, validated by schema/kubetls-result.schema.json.
-export type { InvalidTarget, ScanResult, ScanSummary } from "./report/index.js";
 export type { RolePorts } from "./roles/index.js";
 // Targets: createTargetPlan fills the default port of every role, so only the targets need giving.
 export { createTargetPlan, type TargetPlan, type TargetPlanFields } from "./targets/index.js";

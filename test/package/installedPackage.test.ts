@@ -270,7 +270,7 @@ export async function resolve(specifier, context, next) {
     );
     await writeFile(
       join(consumer, "scan.mjs"),
-      `import { createTargetPlan, runScan } from "kubetls";
+      `import { createTargetPlan, InputError, runScan } from "kubetls";
 const [target, caFile] = process.argv.slice(2);
 const result = await runScan({
   targets: createTargetPlan({ targets: [target] }),
@@ -279,7 +279,17 @@ const result = await runScan({
   tlsScan: "off",
 });
 const schema = import.meta.resolve("kubetls/schema/kubetls-result.schema.json");
-process.stdout.write(JSON.stringify({ resolved: import.meta.resolve("kubetls"), schema, result }));
+// Operator input is refused with a coded InputError before anything is dialled.
+const refused = await runScan({
+  targets: createTargetPlan({ targets: [target] }),
+  trust: { caFiles: [caFile], kubeletCaFiles: [] },
+  pacing: { concurrency: 1, connectionsPerSecond: null, timeoutMs: 5000 },
+  benchmark: "cis-9.9",
+}).then(
+  () => null,
+  (error) => ({ inputError: error instanceof InputError, code: error.code, message: error.message }),
+);
+process.stdout.write(JSON.stringify({ resolved: import.meta.resolve("kubetls"), schema, result, refused }));
 `,
     );
     const loadedLog = join(work, "loaded.log");
@@ -294,9 +304,10 @@ process.stdout.write(JSON.stringify({ resolved: import.meta.resolve("kubetls"), 
       );
     });
     expectSuccess("the ESM consumer", scan);
-    const { resolved, schema, result } = JSON.parse(scan.stdout) as {
+    const { resolved, schema, result, refused } = JSON.parse(scan.stdout) as {
       resolved: string;
       schema: string;
+      refused: unknown;
       result: { endpoints: ScannedEndpoint[] };
     };
     expect(fileURLToPath(resolved)).toBe(join(installed, "dist/src/index.js"));
@@ -306,6 +317,11 @@ process.stdout.write(JSON.stringify({ resolved: import.meta.resolve("kubetls"), 
       schemaErrors(await readFile(join(installed, "schema/kubetls-result.schema.json"), "utf8"), result),
     ).toBeNull();
     expectJudgedKubelet(result.endpoints[0]);
+    expect(refused).toEqual({
+      inputError: true,
+      code: "KUBETLS_ERR_UNKNOWN_BENCHMARK",
+      message: expect.stringMatching(/unknown benchmark "cis-9\.9"/),
+    });
 
     const loaded = (await readFile(loadedLog, "utf8")).split("\n").filter((url) => url !== "");
     // The log is real: it saw the entry and the scanner behind it.
