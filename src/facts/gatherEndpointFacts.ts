@@ -219,14 +219,15 @@ async function authFactsFor(
 ): Promise<AuthFacts> {
   const definition = roleDefinition(role);
   if (!definition || definition.paths.length === 0) return known;
-  return gatherAuthFacts(
-    endpoint,
-    tls,
-    definition.paths,
-    identitiesFor(endpoint, role, tls, context),
-    context,
-    known,
-  );
+  const identities = identitiesFor(endpoint, role, tls, context);
+  const facts = await gatherAuthFacts(endpoint, tls, definition.paths, identities, context, known);
+  // Pages that only an authorized caller's answer makes meaningful are asked of the trusted identity alone.
+  const trustedOnly = definition.trustedOnlyPaths ?? [];
+  if (trustedOnly.length > 0 && identities.trusted && facts.trusted) {
+    const extra = await gatherAuthFacts(endpoint, tls, trustedOnly, { trusted: identities.trusted }, context);
+    facts.trusted = [...facts.trusted, ...(extra.trusted ?? [])];
+  }
+  return facts;
 }
 
 /** Who is shown to the endpoint: anonymous always; over TLS also the untrusted and the trusted identity. */

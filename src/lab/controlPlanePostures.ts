@@ -18,6 +18,13 @@ export const CONTROLLER_MANAGER_PORT = 10257;
 export const SCHEDULER_PORT = 10259;
 export const APISERVER_INSECURE_PORT = 8080;
 
+const PPROF_INDEX = "/debug/pprof/";
+/** The head of Go's net/http/pprof index page: names and counts of profiles, no profile data. */
+const PPROF_INDEX_PAGE =
+  "<html>\n<head>\n<title>/debug/pprof/</title>\n</head>\n<body>\n/debug/pprof/<br>\n<br>\nTypes of profiles available:\n" +
+  "<table><thead><td>Count</td><td>Profile</td></thead>\n<tr><td>0</td><td><a href='allocs?debug=1'>allocs</a></td></tr>\n" +
+  "</table>\n</body>\n</html>\n";
+
 /*
  * The rest of a control plane, as real v1.20 components and etcd 3.4 behave on the wire (see
  * /work/shared/KUBERNETES.md): etcd's client and peer ports, the controller manager's and scheduler's secure
@@ -81,10 +88,19 @@ export const CONTROL_PLANE_POSTURES: readonly Posture[] = [
   {
     name: "control-plane-v1.20",
     summary:
-      "v1.20 kube-controller-manager and kube-scheduler without --tls-cert-file, bound to 0.0.0.0 (the default): localhost@<ts> pairs, anonymous /healthz only",
+      "v1.20 kube-controller-manager and kube-scheduler without --tls-cert-file, bound to 0.0.0.0 and profiling on (the defaults): localhost@<ts> pairs, anonymous /healthz only, the pprof index 200 to an admin",
     build: async (context) => [
-      await componentListener(context, CONTROLLER_MANAGER_PORT, "controller-manager"),
-      await componentListener(context, SCHEDULER_PORT, "scheduler"),
+      await componentListener(context, CONTROLLER_MANAGER_PORT, "controller-manager", { profiling: true }),
+      await componentListener(context, SCHEDULER_PORT, "scheduler", { profiling: true }),
+    ],
+  },
+  {
+    name: "control-plane-profiling-off",
+    summary:
+      "v1.20 kube-controller-manager and kube-scheduler with --profiling=false (still bound to 0.0.0.0): the pprof index answers 404 to an admin",
+    build: async (context) => [
+      await componentListener(context, CONTROLLER_MANAGER_PORT, "controller-manager", { profiling: false }),
+      await componentListener(context, SCHEDULER_PORT, "scheduler", { profiling: false }),
     ],
   },
   {
@@ -166,6 +182,7 @@ async function componentListener(
   context: PostureContext,
   port: number,
   role: "controller-manager" | "scheduler",
+  flags: { profiling: boolean },
 ): Promise<PostureListener> {
   const { leaf, ca } = await mintKubeletSelfGeneratedChain("localhost");
   return {
@@ -175,7 +192,7 @@ async function componentListener(
       kind: "tls",
       chain: [leaf, ca],
       clientCas: [context.pki.clusterCa],
-      handler: componentHandler(context),
+      handler: componentHandler(context, `${context.address}:${port}`, flags),
     },
     expect: expectation(
       {
@@ -183,15 +200,26 @@ async function componentListener(
         plainHttp: false,
         validationErrors: ["kubelet-self-generated", "untrusted-root", "name-mismatch"],
       },
-      // Answering at the lab's 127.x.y.n address (not 127.0.0.1) shows it is bound to more than 127.0.0.1.
-      { [`${role}.bind-address`]: "FAIL" },
+      {
+        // Answering at the lab's 127.x.y.n address (not 127.0.0.1) shows it is bound to more than 127.0.0.1.
+        [`${role}.bind-address`]: "FAIL",
+        // The scan's trusted pair is a cluster admin here, so the pprof index answer decides.
+        [`${role}.profiling`]: flags.profiling ? "FAIL" : "PASS",
+      },
     ),
   };
 }
 
-function componentHandler(_context: PostureContext) {
+/*
+ * k8s.io/apiserver's handler chain: authentication, then authorization, then routing, so an authorized caller
+ * learns from a 404 that a route is absent. With --profiling (routes/profiling.go) /debug/pprof/ is Go's pprof
+ * index and the profiles lie below it; any request below the index is written down as sensitive.
+ */
+function componentHandler(context: PostureContext, server: string, flags: { profiling: boolean }) {
   return (request: IncomingMessage, response: ServerResponse): void => {
     const path = new URL(request.url ?? "/", "https://component").pathname;
+    if (path.startsWith("/debug/pprof") && request.url !== PPROF_INDEX)
+      context.sensitive.record({ server, path: request.url ?? path });
     const authentication = authenticate(request, {
       clientCa: "cluster",
       anonymousAuth: true,
@@ -213,8 +241,14 @@ function componentHandler(_context: PostureContext) {
         statusBody(403, "Forbidden", `forbidden: User "${user}" cannot get path "${path}"`),
       );
     else if (path === "/metrics") writeText(response, 200, "# HELP process_start_time_seconds\n");
+    else if (path === PPROF_INDEX && flags.profiling) writeHtml(response, PPROF_INDEX_PAGE);
     else writeText(response, 404, "404 page not found\n");
   };
+}
+
+function writeHtml(response: ServerResponse, body: string): void {
+  response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+  response.end(body);
 }
 
 function statusBody(code: number, reason: string, message: string): object {

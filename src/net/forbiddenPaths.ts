@@ -14,6 +14,14 @@ export const FORBIDDEN_KUBELET_PATHS: readonly string[] = [
   "/debug/pprof",
 ];
 
+/**
+ * The one pprof page kubetls may read: Go's net/http/pprof index, a list of profile names with no profile data,
+ * which answers 200 when a component runs with --profiling and 404 without. Allowed only as exactly this string
+ * (no query, no encoding, no dot segments, not through the node proxy); everything else under /debug/pprof,
+ * every profile, stays refused.
+ */
+export const PPROF_INDEX_PATH = "/debug/pprof/";
+
 /** The same powers reached through the API server: pod subresources that run code or read logs. */
 const FORBIDDEN_POD_SUBRESOURCES = new Set(["exec", "attach", "portforward", "log"]);
 
@@ -25,9 +33,11 @@ const MAX_DECODE_ROUNDS = 4;
 /**
  * True when `path` reaches a forbidden kubelet path: prefix match on whole segments, case-insensitive,
  * after dropping the query, percent-decoding, and resolving `//`, `.` and `..` the way a server would.
- * `/run` is forbidden and `/runningpods/` is not. A path that cannot be decoded counts as forbidden.
+ * `/run` is forbidden and `/runningpods/` is not. A path that cannot be decoded counts as forbidden. The pprof
+ * index, spelt exactly as PPROF_INDEX_PATH, is the one exception.
  */
 export function isForbiddenKubeletPath(path: string): boolean {
+  if (path === PPROF_INDEX_PATH) return false;
   const segments = normalisedSegments(path);
   if (segments === null) return true;
   return (

@@ -1,7 +1,7 @@
 export { type CaptureTlsOptions, captureTls, type TlsCapture } from "./captureTls.js";
 export { classifySocketError } from "./classifySocketError.js";
 export { discoverPort, type PortDiscovery } from "./discoverPort.js";
-export { FORBIDDEN_KUBELET_PATHS, isForbiddenKubeletPath } from "./forbiddenPaths.js";
+export { FORBIDDEN_KUBELET_PATHS, isForbiddenKubeletPath, PPROF_INDEX_PATH } from "./forbiddenPaths.js";
 export {
   CIPHER_SUITES,
   type CipherSuite,

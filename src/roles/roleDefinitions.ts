@@ -48,6 +48,11 @@ export interface RoleDefinition {
   /** The read-only paths asked, under every identity. Nothing else is ever requested of this role. */
   paths: readonly string[];
   /**
+   * Read-only paths asked under the trusted identity only (never anonymously or as the untrusted identity):
+   * pages that prove something only when an authorized caller reads them, such as the pprof index.
+   */
+  trustedOnlyPaths?: readonly string[];
+  /**
    * How a host:port target is recognised as this role from its anonymous answers. `transport` says on which
    * kind of connection the hints count ("any": both).
    */
@@ -77,6 +82,12 @@ const APISERVER_HINTS: readonly AnswerHint[] = [
   { body: /"kind"\s*:\s*"Status"/ },
   { body: /"gitVersion"\s*:/ },
 ];
+
+/**
+ * The pprof index page of Go's net/http/pprof, which lists the profiles and serves none: the one pprof path net's
+ * guard lets through (kept literal here: roles is read by `--help`, which must not load net).
+ */
+const PPROF_INDEX_PATH = "/debug/pprof/";
 
 const ETCD_HINTS: readonly AnswerHint[] = [{ body: /etcdserver/ }];
 
@@ -166,6 +177,8 @@ export const ROLE_DEFINITIONS = [
     trustBundle: "cluster",
     trustedIdentity: "apiserver-client",
     paths: ["/healthz", "/metrics"],
+    // The pprof index only (200: --profiling on; 404: off); never a profile below it (net's guard refuses them).
+    trustedOnlyPaths: [PPROF_INDEX_PATH],
     // It answers Status JSON like an API server (delegated authn/authz); only its port tells them apart.
     detection: { hints: APISERVER_HINTS, transport: "tls", onlyOnPorts: [10257] },
     wellKnownPorts: [10257],
@@ -184,6 +197,7 @@ export const ROLE_DEFINITIONS = [
     trustBundle: "cluster",
     trustedIdentity: "apiserver-client",
     paths: ["/healthz", "/metrics"],
+    trustedOnlyPaths: [PPROF_INDEX_PATH],
     detection: { hints: APISERVER_HINTS, transport: "tls", onlyOnPorts: [10259] },
     wellKnownPorts: [10259],
     absenceMeaningfulWhen: ["apiserver"],

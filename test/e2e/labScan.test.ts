@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, startLab } from "../../src/lab/index.js";
-import { type EndpointResult, endpointKey } from "../../src/model/index.js";
+import { type EndpointResult, endpointKey, type ScanResult } from "../../src/model/index.js";
 import { loadProbes } from "../../src/probes/index.js";
-import type { ScanResult } from "../../src/report/index.js";
 import { defaultRolePorts, portsPerHost } from "../../src/roles/index.js";
 import { labScanArgs, runCli, uniqueLabNetwork } from "../support/cli.js";
 import { resultSchemaErrors } from "../support/schema.js";
@@ -15,6 +14,8 @@ describe("kubetls scan against the embedded lab", () => {
   let lab: Lab;
   let result: ScanResult;
   let byKey: Map<string, EndpointResult>;
+  /** The same lab scanned with --benchmark cis-1.6. */
+  let older: ScanResult;
 
   beforeAll(async () => {
     lab = await startLab({ network: uniqueLabNetwork() });
@@ -179,7 +180,7 @@ describe("kubetls scan against the embedded lab", () => {
 
   it("numbers the same verdicts by either benchmark: cis-1.6 and cis-1.12 ids come from the probe files", async () => {
     const run = await runCli(["scan", lab.targetRange, ...labScanArgs(lab), "--benchmark", "cis-1.6"]);
-    const older = JSON.parse(run.stdout) as ScanResult;
+    older = JSON.parse(run.stdout) as ScanResult;
     expect(older.benchmark).toBe("cis-1.6");
     const { probes } = await loadProbes();
     const controls = new Map(probes.map((probe) => [probe.id, probe.controls]));
@@ -205,6 +206,28 @@ describe("kubetls scan against the embedded lab", () => {
       (endpoint) => endpoint.host === lab.postures[0]?.address && endpoint.port === 10250,
     );
     expect(kubeletGood?.checks.find((check) => check.id === "kubelet.serving-cert")?.cis).toEqual(["4.2.10"]);
+  });
+
+  it("judges the control-plane checks posture by posture, numbered as kube-bench numbers them in cis-1.6 and cis-1.12", () => {
+    // [posture, port, check, status, cis-1.6 ids, cis-1.12 ids]: the numbers are kube-bench's cfg/<version>.
+    const expected: [string, number, string, string, string[], string[]][] = [
+      ["control-plane-v1.20", 10257, "controller-manager.profiling", "FAIL", ["1.3.2"], ["1.3.2"]],
+      ["control-plane-v1.20", 10259, "scheduler.profiling", "FAIL", ["1.4.1"], ["1.4.1"]],
+      ["control-plane-profiling-off", 10257, "controller-manager.profiling", "PASS", ["1.3.2"], ["1.3.2"]],
+      ["control-plane-profiling-off", 10259, "scheduler.profiling", "PASS", ["1.4.1"], ["1.4.1"]],
+      ["control-plane-v1.20", 10257, "controller-manager.bind-address", "FAIL", ["1.3.7"], ["1.3.7"]],
+      ["control-plane-v1.20", 10259, "scheduler.bind-address", "FAIL", ["1.4.2"], ["1.4.2"]],
+    ];
+    const seen = (scan: ScanResult, posture: string, port: number, id: string) => {
+      const host = lab.postures.find((candidate) => candidate.name === posture)?.address ?? "";
+      const endpoint = scan.endpoints.find((candidate) => candidate.host === host && candidate.port === port);
+      const check = endpoint?.checks.find((candidate) => candidate.id === id);
+      return check && { status: check.status, cis: check.cis };
+    };
+    for (const [posture, port, id, status, cis16, cis112] of expected) {
+      expect(seen(older, posture, port, id), `${posture} ${id} cis-1.6`).toEqual({ status, cis: cis16 });
+      expect(seen(result, posture, port, id), `${posture} ${id} cis-1.12`).toEqual({ status, cis: cis112 });
+    }
   });
 
   it("judges a closed controller-manager or scheduler port only where an API server answered on the host", () => {

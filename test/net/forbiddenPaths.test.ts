@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FORBIDDEN_KUBELET_PATHS, isForbiddenKubeletPath } from "../../src/net/index.js";
+import { FORBIDDEN_KUBELET_PATHS, isForbiddenKubeletPath, PPROF_INDEX_PATH } from "../../src/net/index.js";
 
 describe("isForbiddenKubeletPath", () => {
   it("forbids every listed path and what lies below it", () => {
@@ -26,7 +26,6 @@ describe("isForbiddenKubeletPath", () => {
       "\\exec\\ns\\pod\\c",
       "/exec?command=id",
       "/logs/",
-      "/debug/pprof/",
       "/debug/pprof/heap?seconds=30",
       "/checkpoint/ns/pod/c",
     ];
@@ -44,6 +43,32 @@ describe("isForbiddenKubeletPath", () => {
       "/api/v1/namespaces/default/pods/web/log",
     ];
     for (const path of proxied) expect(isForbiddenKubeletPath(path), path).toBe(true);
+  });
+
+  it("lets through exactly the pprof index, and still refuses every profile and every other spelling", () => {
+    expect(PPROF_INDEX_PATH).toBe("/debug/pprof/");
+    expect(isForbiddenKubeletPath("/debug/pprof/")).toBe(false);
+    const stillRefused = [
+      "/debug/pprof",
+      "/debug/pprof/heap",
+      "/debug/pprof/profile?seconds=30",
+      "/debug/pprof/goroutine?debug=2",
+      "/debug/pprof/trace",
+      "/debug/pprof/cmdline",
+      "/debug/pprof/symbol",
+      "/debug/pprof/allocs",
+      "/debug/pprof/?debug=1",
+      "/debug/pprof//",
+      "/debug/pprof/./",
+      "/debug/pprof/heap/../",
+      "/DEBUG/PPROF/",
+      "/debug/pprof%2F",
+      "/%64ebug/pprof/",
+      "//debug/pprof/",
+      "/api/v1/nodes/node1/proxy/debug/pprof/",
+      "/api/v1/nodes/node1/proxy/debug/pprof/heap",
+    ];
+    for (const path of stillRefused) expect(isForbiddenKubeletPath(path), path).toBe(true);
   });
 
   it("refuses a path it cannot decode", () => {

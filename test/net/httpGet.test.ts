@@ -416,6 +416,29 @@ describe("httpGet", () => {
     }
     expect(server.connections()).toBe(0);
   });
+
+  it("asks the pprof index, and only it: every profile path is still refused before any connection", async () => {
+    const asked: string[] = [];
+    const server = await start(
+      httpsServer((request, response) => {
+        asked.push(request.url ?? "");
+        response.end("<html><title>/debug/pprof/</title>");
+      }),
+    );
+    for (const path of [
+      "/debug/pprof/heap",
+      "/debug/pprof/profile?seconds=1",
+      "/debug/pprof",
+      "/debug/pprof/?debug=1",
+    ]) {
+      const outcome = await httpGet({ target: server, path, tls: true, timeoutMs: 2000 });
+      expect(outcome.outcome, path).toBe("out-of-scope");
+    }
+    expect(server.connections()).toBe(0);
+    const index = await httpGet({ target: server, path: "/debug/pprof/", tls: true, timeoutMs: 5000 });
+    expect(index.outcome === "http" && index.status).toBe(200);
+    expect(asked).toEqual(["/debug/pprof/"]);
+  });
 });
 
 describe("redactToken", () => {

@@ -13,6 +13,7 @@ import {
   onlyRolePorts,
   portRolesOf,
   ROLE_DEFINITIONS,
+  type RoleDefinition,
   SCANNED_ROLES,
 } from "../../src/roles/index.js";
 import { mintCertificate } from "../../src/x509/index.js";
@@ -31,8 +32,8 @@ describe("the role registry", () => {
   });
 
   it("asks only read-only paths that net's guard allows, and detects every role it can", () => {
-    for (const definition of ROLE_DEFINITIONS)
-      for (const path of [...definition.paths, ...DETECTION_PATHS])
+    for (const definition of ROLE_DEFINITIONS as readonly RoleDefinition[])
+      for (const path of [...definition.paths, ...(definition.trustedOnlyPaths ?? []), ...DETECTION_PATHS])
         expect(isForbiddenKubeletPath(path)).toBe(false);
     expect([...DETECTION_ORDER].sort()).toEqual([...SCANNED_ROLES].sort());
   });
