@@ -19,7 +19,7 @@ import { createInterface } from "node:readline";
 import { setImmediate as setImmediatePromise } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import type { ScanResult } from "../src/report/index.js";
+import type { ScanResult } from "../src/model/index.js";
 
 const run = promisify(execFile);
 const KUBELET_PORT = 10250;

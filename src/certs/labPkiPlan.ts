@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { InputError } from "../model/index.js";
 
 export interface LabPkiOptions {
   /** Nodes to mint a kubelet serving cert and a kubelet client cert for. Default: ["node1"]. */
@@ -38,10 +39,9 @@ export const KUBERNETES_SERVICE_NAMES: readonly string[] = [
 ];
 export const KUBERNETES_SERVICE_IP = "10.96.0.1";
 
-export class LabPkiOptionsError extends Error {
+export class LabPkiOptionsError extends InputError {
   constructor(message: string) {
-    super(message);
-    this.name = "LabPkiOptionsError";
+    super("KUBETLS_ERR_LAB_PKI", message);
   }
 }
 

@@ -1,21 +1,22 @@
 import { randomBytes } from "node:crypto";
 import { chmod, lstat, mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
+import { InputError } from "../model/index.js";
 import { toolVersion } from "../pipeline/index.js";
 import { type MintedCertificate, mintCertificate } from "../x509/index.js";
 import { buildIndex, INDEX_FILE, type PkiItem } from "./labPkiIndex.js";
 import { type LabPkiOptions, type LabPkiPlan, type PlannedNode, planLabPki } from "./labPkiPlan.js";
 
-export class LabPkiExistsError extends Error {
+export class LabPkiExistsError extends InputError {
   constructor(
     readonly directory: string,
     readonly existing: string[],
   ) {
     super(
+      "KUBETLS_ERR_LAB_PKI",
       `${directory} already holds a lab PKI (${existing.slice(0, 4).join(", ")}${existing.length > 4 ? ", ..." : ""}): ` +
         "pass --force to replace it",
     );
-    this.name = "LabPkiExistsError";
   }
 }
 

@@ -1,6 +1,5 @@
 import { relative } from "node:path";
 import type { Command } from "commander";
-import { UsageError } from "./exitCodes.js";
 
 interface CertsFlags {
   out: string;
@@ -41,21 +40,13 @@ export function registerCertsCommand(program: Command): void {
     .option("--force", "replace the files of an existing PKI in the directory")
     .action(async (flags: CertsFlags) => {
       // Loaded when the command runs: minting needs node-forge, which `kubetls --help` must not load.
-      const { LabPkiExistsError, LabPkiOptionsError, writeLabPki } = await import("../certs/index.js");
-      let written: string[];
-      try {
-        written = await writeLabPki(flags.out, {
-          nodeNames: flags.node,
-          nodeAddresses: flags.nodeAddress,
-          apiserverNames: flags.apiserverName.length > 0 ? flags.apiserverName : undefined,
-          force: flags.force === true,
-        });
-      } catch (error) {
-        if (error instanceof LabPkiExistsError || error instanceof LabPkiOptionsError) {
-          throw new UsageError(error.message);
-        }
-        throw error;
-      }
+      const { writeLabPki } = await import("../certs/index.js");
+      const written = await writeLabPki(flags.out, {
+        nodeNames: flags.node,
+        nodeAddresses: flags.nodeAddress,
+        apiserverNames: flags.apiserverName.length > 0 ? flags.apiserverName : undefined,
+        force: flags.force === true,
+      });
       const shown = written.map((path) => relative(process.cwd(), path) || path);
       process.stdout.write(
         `wrote a lab PKI to ${flags.out} (private keys mode 0600; index.json describes every file):\n` +

@@ -1,18 +1,19 @@
 import type { Command } from "commander";
 import { EXIT } from "./exitCodes.js";
 import { describeLab } from "./labCommand.js";
-import { parseReportFormat } from "./reportFormats.js";
+import { chooseReportFormat, REPORT_FORMATS } from "./reportFormats.js";
 
 /** The lab, a real scan of its whole range with the default ports, the report; then everything stops. */
 export function registerDemoCommand(program: Command): void {
   program
     .command("demo")
     .description("start the embedded lab, scan it, print the report, exit")
-    .option("--format <format>", "report format: table, json, jsonl", "table")
+    .option("--format <format>", `report format: ${REPORT_FORMATS.join(", ")} (default: from -o, else table)`)
     .option("-o, --output <file>", "write the report to FILE instead of stdout")
+    .option("-v, --verbose", "the table lists every endpoint with its evidence and remediation")
     .option("--benchmark <id>", "CIS benchmark numbering for control ids")
-    .action(async (flags: { format: string; output?: string; benchmark?: string }) => {
-      const format = parseReportFormat(flags.format);
+    .action(async (flags: { format?: string; output?: string; benchmark?: string; verbose?: boolean }) => {
+      const format = chooseReportFormat(flags.format, flags.output);
       // Loaded when the demo runs, so that `kubetls --help` stays quick.
       const [{ startLab }, { createTargetPlan }, { runAndReport }] = await Promise.all([
         import("../lab/index.js"),
@@ -40,6 +41,7 @@ export function registerDemoCommand(program: Command): void {
             outputPath: flags.output,
             extraOutputs: [],
             showClosed: false,
+            verbose: flags.verbose === true,
             progress: { progress: false, quiet: true, total: null },
           },
         );

@@ -1,5 +1,5 @@
-import type { CheckStatus } from "../model/index.js";
-import type { ScanResult } from "../report/index.js";
+import type { CheckStatus, ScanResult } from "../model/index.js";
+
 import { UsageError } from "./exitCodes.js";
 
 /** INFO < WARN < ERROR < FAIL: a check that could not run is worse than a warning, better than a failure. */

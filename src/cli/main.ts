@@ -4,8 +4,10 @@ import { Command, CommanderError } from "commander";
 // `--help` must start in a few times a bare `node` (bench/startup.ts). Commands load their work when run.
 import { toolVersion } from "../pipeline/toolVersion.js";
 import { registerCertsCommand } from "./certsCommand.js";
+import { registerCompletionCommand } from "./completion.js";
 import { registerDemoCommand } from "./demoCommand.js";
-import { EXIT, UsageError } from "./exitCodes.js";
+import { describeFailure, EXIT } from "./exitCodes.js";
+import { ROOT_EXAMPLES } from "./helpText.js";
 import { registerLabCommand } from "./labCommand.js";
 import { registerMergeCommand } from "./mergeCommand.js";
 import { registerScanCommand } from "./scanCommand.js";
@@ -15,53 +17,29 @@ const program = new Command()
   .description("Active TLS prober for Kubernetes: what kubelets and API servers really do on the wire")
   .version(toolVersion())
   .exitOverride()
-  .showHelpAfterError();
+  .addHelpText("after", ROOT_EXAMPLES)
+  // A bad flag gets one error line and a hint, not the whole help: the error is what the user needs to see.
+  .showHelpAfterError("hint: kubetls --help lists the commands")
+  .configureOutput({ outputError: (text, write) => write(`kubetls: ${text}`) });
 registerScanCommand(program);
 registerLabCommand(program);
 registerDemoCommand(program);
 registerMergeCommand(program);
 registerCertsCommand(program);
+registerCompletionCommand(program);
+for (const command of program.commands) {
+  command.showHelpAfterError(`hint: kubetls ${command.name()} --help lists its flags and examples`);
+}
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  process.exitCode = await exitCodeFor(error);
-}
-
-async function exitCodeFor(error: unknown): Promise<number> {
   if (error instanceof CommanderError) {
-    // --help and --version end through here too, with exit code 0.
-    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    // --help and --version end through here too, with exit code 0; commander has printed the rest.
+    process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else {
+    const failure = describeFailure(error);
+    process.stderr.write(`kubetls: ${failure.message}\n`);
+    process.exitCode = failure.exitCode;
   }
-  if (error instanceof Error && (await isUsageError(error))) {
-    process.stderr.write(`kubetls: ${error.message}\n`);
-    return EXIT.usage;
-  }
-  process.stderr.write(`kubetls: scan failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  return EXIT.scanFailed;
-}
-
-/**
- * Errors in what the operator gave (flags, files, names): exit 2, the message says which input. The
- * classes are loaded only once something failed, so that a start-up that succeeds never pays for them.
- */
-async function isUsageError(error: Error): Promise<boolean> {
-  const [correlate, identity, kubeconfig, pipeline, targets, x509] = await Promise.all([
-    import("../correlate/index.js"),
-    import("../identity/index.js"),
-    import("../kubeconfig/index.js"),
-    import("../pipeline/index.js"),
-    import("../targets/index.js"),
-    import("../x509/index.js"),
-  ]);
-  return [
-    UsageError,
-    targets.TargetError,
-    x509.CaBundleError,
-    identity.IdentityFileError,
-    kubeconfig.KubeconfigError,
-    correlate.KubeBenchFileError,
-    correlate.BenchmarkMismatchError,
-    pipeline.UnknownBenchmarkError,
-  ].some((kind) => error instanceof kind);
 }

@@ -1,11 +1,20 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { configContradictions } from "../correlate/index.js";
-import { MergeError, mergeResults, type ScanResult } from "../report/index.js";
+import type { ScanResult } from "../model/index.js";
+import { mergeResults } from "../report/index.js";
 import { EXIT, UsageError } from "./exitCodes.js";
 import { hasFindingsAtOrAbove, parseFailOn } from "./failOn.js";
 import { openSink } from "./output.js";
-import { parseReportFormat, renderReport } from "./reportFormats.js";
+import { renderReport } from "./renderReport.js";
+import { chooseReportFormat, REPORT_FORMATS } from "./reportFormats.js";
+
+interface MergeFlags {
+  format?: string;
+  output?: string;
+  failOn: string;
+  verbose?: boolean;
+}
 
 /** `kubetls merge shard-*.json`: one report from the shards of an Indexed Job. */
 export function registerMergeCommand(program: Command): void {
@@ -13,31 +22,35 @@ export function registerMergeCommand(program: Command): void {
     .command("merge")
     .description("merge JSON results (e.g. the shards of a --shard sweep) into one report")
     .argument("<files...>", "kubetls JSON results (--format json)")
-    .option("--format <format>", "report format: table, json, sarif, junit, kube-bench, html", "json")
+    .option(
+      "--format <format>",
+      `report format: ${REPORT_FORMATS.join(", ")} (default: from -o's extension, else json)`,
+    )
     .option("-o, --output <file>", "write the report to FILE instead of stdout")
+    .option("-v, --verbose", "the table lists every endpoint with its evidence and remediation")
     .option(
       "--fail-on <status>",
       "exit 1 when any check is at or above FAIL|ERROR|WARN|INFO, or none",
       "FAIL",
     )
-    .action(async (files: string[], flags: { format: string; output?: string; failOn: string }) => {
-      const format = parseReportFormat(flags.format);
-      if (format === "jsonl")
-        throw new UsageError("merge writes whole reports: use --format json, not jsonl");
+    .action(async (files: string[], flags: MergeFlags) => {
+      const format = chooseReportFormat(flags.format, flags.output, "json");
       const failOn = parseFailOn(flags.failOn);
       const results = await Promise.all(files.map(readResult));
-      let merged: ScanResult;
-      try {
-        merged = mergeResults(results);
-        // A node's config and wire checks may come from different shards: judge the pairs on the whole.
-        merged.configContradictions = configContradictions(merged.endpoints);
-      } catch (error) {
-        if (error instanceof MergeError) throw new UsageError(error.message);
-        throw error;
-      }
+      // MergeError is an InputError: the CLI's one mapping makes it exit 2.
+      const merged = mergeResults(results);
+      // A node's config and wire checks may come from different shards: judge the pairs on the whole.
+      merged.configContradictions = configContradictions(merged.endpoints);
       const sink = await openSink(flags.output);
       try {
-        await sink.write(renderReport(format, merged, { isTTY: sink.isTTY, showClosed: false }));
+        await sink.write(
+          renderReport(format, merged, {
+            isTTY: sink.isTTY,
+            columns: sink.columns,
+            showClosed: false,
+            verbose: flags.verbose === true,
+          }),
+        );
       } catch (error) {
         await sink.abort();
         throw error;

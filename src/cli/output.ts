@@ -5,6 +5,7 @@ import { rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
+import { InputError } from "../model/index.js";
 import { writeToStdout } from "./readerGone.js";
 
 /**
@@ -20,6 +21,8 @@ export interface ReportSink {
   /** The report will not be completed: a file's temporary copy is removed and any previous report kept. */
   abort(): Promise<void>;
   isTTY: boolean;
+  /** A terminal's width; absent for pipes and files. */
+  columns?: number;
 }
 
 /**
@@ -33,6 +36,7 @@ export async function openSink(path: string | undefined): Promise<ReportSink> {
       close: async () => {},
       abort: async () => {},
       isTTY: process.stdout.isTTY === true,
+      columns: process.stdout.columns,
     };
   }
   return openFileSink(path);
@@ -103,10 +107,9 @@ async function endStream(stream: WriteStream): Promise<void> {
   await finished(stream);
 }
 
-export class OutputError extends Error {
+export class OutputError extends InputError {
   constructor(path: string, reason: string) {
-    super(`cannot write the report to ${path}: ${reason}`);
-    this.name = "OutputError";
+    super("KUBETLS_ERR_OUTPUT", `cannot write the report to ${path}: ${reason}`);
   }
 }
 

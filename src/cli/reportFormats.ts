@@ -1,61 +1,53 @@
+import type { Command } from "commander";
 import {
-  formatConfigContradictionTable,
-  formatCorrelationTable,
-  formatHtml,
-  formatJson,
-  formatJunit,
-  formatKubeBench,
-  formatSarif,
-  formatTable,
-  type ScanResult,
-  shouldUseColor,
-} from "../report/index.js";
+  findReportFormat,
+  formatForPath,
+  REPORT_FORMAT_CATALOG,
+  REPORT_FORMATS,
+  type ReportFormat,
+} from "../model/index.js";
 import { UsageError } from "./exitCodes.js";
 
-/** Every whole-result format; jsonl is the streaming one and is handled where the scan runs. */
-export const REPORT_FORMATS = ["table", "json", "jsonl", "sarif", "junit", "kube-bench", "html"] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
-/** `--output-<format> FILE` flags, in addition to the main --format: one scan, several reports. */
-export const EXTRA_OUTPUT_FORMATS = ["json", "sarif", "junit", "kube-bench", "html", "table"] as const;
-export type ExtraOutputFormat = (typeof EXTRA_OUTPUT_FORMATS)[number];
+// Only model/ here: --help lists the formats without loading the renderers (see renderReport.ts).
+export { REPORT_FORMATS, type ReportFormat };
 
 export function parseReportFormat(value: string): ReportFormat {
-  if ((REPORT_FORMATS as readonly string[]).includes(value)) return value as ReportFormat;
+  const format = findReportFormat(value);
+  if (format !== null) return format;
   throw new UsageError(`--format takes ${REPORT_FORMATS.join(", ")}, got "${value}"`);
 }
 
-export interface RenderOptions {
-  /** Colour for the table: the destination's TTY-ness and NO_COLOR decide it. */
-  isTTY: boolean;
-  showClosed: boolean;
+/**
+ * --format when given; else what -o's extension implies (`-o r.json` writes JSON); else `fallback`
+ * (the table for a scan, JSON for merge).
+ */
+export function chooseReportFormat(
+  explicit: string | undefined,
+  outputPath: string | undefined,
+  fallback: ReportFormat = "table",
+): ReportFormat {
+  if (explicit !== undefined) return parseReportFormat(explicit);
+  if (outputPath !== undefined && outputPath !== "-") return formatForPath(outputPath) ?? fallback;
+  return fallback;
 }
 
-export function renderReport(
-  format: Exclude<ReportFormat, "jsonl">,
-  result: ScanResult,
-  options: RenderOptions,
-): string {
-  switch (format) {
-    case "table":
-      return (
-        (result.correlation ? formatCorrelationTable(result.correlation) : "") +
-        formatConfigContradictionTable(result.configContradictions) +
-        formatTable(result, {
-          color: shouldUseColor({ isTTY: options.isTTY }, process.env),
-          showClosed: options.showClosed,
-          width: process.stdout.columns,
-        })
-      );
-    case "json":
-      return formatJson(result);
-    case "sarif":
-      return formatSarif(result);
-    case "junit":
-      return formatJunit(result);
-    case "kube-bench":
-      return formatKubeBench(result);
-    case "html":
-      return formatHtml(result);
+/** `--output-<format> FILE` for every format: one scan, several reports. */
+export function addOutputFlags(command: Command): Command {
+  for (const format of REPORT_FORMAT_CATALOG) {
+    command.option(
+      `--output-${format.name} <file>`,
+      `also write ${format.name} to FILE: ${format.description}`,
+    );
   }
+  return command;
+}
+
+/** The `--output-<format>` flags given, read back under commander's camel-cased keys. */
+export function requestedOutputs(flags: object): { format: ReportFormat; path: string }[] {
+  const values = flags as Record<string, unknown>;
+  return REPORT_FORMATS.flatMap((format) => {
+    const key = `output-${format}`.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+    const path = values[key];
+    return typeof path === "string" ? [{ format, path }] : [];
+  });
 }

@@ -1,26 +1,23 @@
 import { correlate, readKubeBenchFile } from "../correlate/index.js";
+import type { ScanResult } from "../model/index.js";
 import { runScan, type ScanOptions } from "../pipeline/index.js";
 import { loadProbes } from "../probes/index.js";
-import {
-  formatJsonlLine,
-  formatJsonlSummary,
-  isOpenRecord,
-  jsonChunks,
-  openEndpointsOnly,
-  type ScanResult,
-} from "../report/index.js";
+import { isOpenRecord, openEndpointsOnly, REPORTERS } from "../report/index.js";
 import { UsageError } from "./exitCodes.js";
 import { openSink, openSinks, type ReportSink } from "./output.js";
 import { progressReporter } from "./progress.js";
-import { type ExtraOutputFormat, type ReportFormat, renderReport } from "./reportFormats.js";
+import { PIPED_WIDTH, renderReport, renderReportChunks } from "./renderReport.js";
+import type { ReportFormat } from "./reportFormats.js";
 
 export interface ReportPlan {
   format: ReportFormat;
   /** -o: the main report's file; stdout when absent. */
   outputPath?: string;
   /** --output-<format> FILE: more reports of the same scan. */
-  extraOutputs: { format: ExtraOutputFormat; path: string }[];
+  extraOutputs: { format: ReportFormat; path: string }[];
   showClosed: boolean;
+  /** -v: the table lists every endpoint with full evidence and remediation. */
+  verbose: boolean;
   /** --open-only: list open endpoints only; never-opened ones as counts without host lists. */
   openOnly?: boolean;
   /** --flags: kube-bench's JSON, to join per control. */
@@ -55,6 +52,7 @@ export async function runAndReport(
     throw error;
   }
   const progress = progressReporter(plan.progress);
+  const stream = REPORTERS[plan.format].stream;
   const sinks = [sink, ...extraSinks];
   let correlated: ScanResult;
   const warn = (line: string) => {
@@ -65,8 +63,7 @@ export async function runAndReport(
       ...options,
       onEndpoint: async (endpoint) => {
         progress.onEndpoint(endpoint);
-        if (plan.format === "jsonl" && (!plan.openOnly || isOpenRecord(endpoint)))
-          await sink.write(formatJsonlLine(endpoint));
+        if (stream && (!plan.openOnly || isOpenRecord(endpoint))) await sink.write(stream.endpoint(endpoint));
       },
       onSettled: (state) => progress.onSettled(state),
       onInvalidTarget: (invalid) => {
@@ -87,13 +84,17 @@ export async function runAndReport(
       : scanned;
     // What is written; the exit code is still decided on the whole scan.
     const result = plan.openOnly ? openEndpointsOnly(correlated) : correlated;
-    const render = { isTTY: sink.isTTY, showClosed: plan.showClosed };
-    if (plan.format === "jsonl") await sink.write(formatJsonlSummary(result));
-    else if (plan.format === "json") for (const chunk of jsonChunks(result)) await sink.write(chunk);
-    else await sink.write(renderReport(plan.format, result, render));
+    const render = { showClosed: plan.showClosed, verbose: plan.verbose };
+    if (stream) await sink.write(stream.end(result));
+    else {
+      const destination = { ...render, isTTY: sink.isTTY, columns: sink.columns };
+      for (const chunk of renderReportChunks(plan.format, result, destination)) await sink.write(chunk);
+    }
     await Promise.all(
       plan.extraOutputs.map(({ format }, index) =>
-        extraSinks[index]?.write(renderReport(format, result, { isTTY: false, showClosed: plan.showClosed })),
+        extraSinks[index]?.write(
+          renderReport(format, result, { ...render, isTTY: false, columns: PIPED_WIDTH }),
+        ),
       ),
     );
   } catch (error) {

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { ScanResult } from "../report/index.js";
+import type { ScanResult } from "../model/index.js";
 import { portsPerHost } from "../roles/index.js";
 import {
   createTargetPlan,
@@ -12,9 +12,9 @@ import {
 } from "../targets/index.js";
 import { EXIT, UsageError } from "./exitCodes.js";
 import { hasFindingsAtOrAbove, parseFailOn } from "./failOn.js";
+import { SCAN_EXAMPLES } from "./helpText.js";
 import { isReaderGone, writeToStdout } from "./readerGone.js";
-import { parseReportFormat } from "./reportFormats.js";
-import type { ReportPlan } from "./runAndReport.js";
+import { chooseReportFormat, type ReportFormat, requestedOutputs } from "./reportFormats.js";
 import { addScanFlags, parseTlsScan, rolePortsFrom, type ScanFlags } from "./scanFlags.js";
 
 export function registerScanCommand(program: Command): void {
@@ -25,25 +25,30 @@ export function registerScanCommand(program: Command): void {
       .argument(
         "[targets...]",
         "10.0.0.7 | 10.0.0.0/24 | 10.0.0.10-40 | fd00::/120 | node1.example | host:port | [v6]:port",
-      ),
+      )
+      .addHelpText("after", SCAN_EXAMPLES),
   ).action(async (targets: string[], flags: ScanFlags) => {
     process.exitCode = await scan(targets, flags);
   });
 }
 
 export async function scan(targets: string[], flags: ScanFlags): Promise<number> {
-  const format = parseReportFormat(flags.format);
+  const format = chooseReportFormat(flags.format, flags.output);
   const failOn = parseFailOn(flags.failOn);
-  const clusterAsked = asksForCluster(flags);
-  if (targets.length === 0 && flags.targetsFile.length === 0 && !clusterAsked) {
-    throw new UsageError(
-      "no targets: give addresses, ranges or names, -f FILE, or --kubeconfig [FILE] for a cluster",
-    );
+  const targetFiles = [...flags.targetsFile];
+  if (targets.length === 0 && targetFiles.length === 0 && !asksForCluster(flags)) {
+    // As tlsx and nuclei do: with nothing on the command line, a pipe or a redirected file is the target list.
+    if (process.stdin.isTTY === true || !(await stdinHasData())) {
+      throw new UsageError(
+        "no targets: give addresses, ranges or names, -f FILE, --kubeconfig [FILE] for a cluster, or pipe them on stdin",
+      );
+    }
+    targetFiles.push("-");
   }
   validateTargets(targets, { allowLarge: flags.allowLarge === true });
   const plan = createTargetPlan({
     targets,
-    targetFiles: flags.targetsFile,
+    targetFiles,
     exclude: flags.exclude,
     ports: rolePortsFrom(flags),
     allowLarge: flags.allowLarge === true,
@@ -68,7 +73,7 @@ async function dryRun(plan: TargetPlan): Promise<number> {
 async function scanPlan(
   plan: TargetPlan,
   flags: ScanFlags,
-  format: ReturnType<typeof parseReportFormat>,
+  format: ReportFormat,
   failOn: ReturnType<typeof parseFailOn>,
 ): Promise<number> {
   const clusterAsked = asksForCluster(flags);
@@ -109,8 +114,9 @@ async function scanPlan(
     {
       format,
       outputPath: flags.output,
-      extraOutputs: extraOutputsOf(flags),
+      extraOutputs: requestedOutputs(flags),
       showClosed: flags.showClosed === true,
+      verbose: flags.verbose === true,
       openOnly: flags.openOnly === true,
       kubeBenchFile: flags.flags,
       progress: {
@@ -151,18 +157,6 @@ function nothingObserved(result: ScanResult, onlyTheCluster: boolean): string | 
   return `no endpoint was open (${closed} closed, ${filtered} filtered, ${unscanned} not dialled): nothing was observed`;
 }
 
-function extraOutputsOf(flags: ScanFlags): ReportPlan["extraOutputs"] {
-  const requested: [ReportPlan["extraOutputs"][number]["format"], string | undefined][] = [
-    ["json", flags.outputJson],
-    ["sarif", flags.outputSarif],
-    ["junit", flags.outputJunit],
-    ["kube-bench", flags.outputKubeBench],
-    ["html", flags.outputHtml],
-    ["table", flags.outputTable],
-  ];
-  return requested.flatMap(([format, path]) => (path === undefined ? [] : [{ format, path }]));
-}
-
 /** Known only for positional targets (files are read lazily); a shard scans about 1/N of it. */
 function totalEndpoints(plan: TargetPlan): bigint | null {
   if (plan.targetFiles.length > 0) return null;
@@ -175,6 +169,29 @@ function totalEndpoints(plan: TargetPlan): bigint | null {
     else total += (expression.last - expression.first + 1n) * portsPerAddress;
   }
   return plan.shard ? total / BigInt(plan.shard.count) : total;
+}
+
+/** Whether stdin holds at least one byte; what was read is put back for the targets reader. */
+function stdinHasData(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const stdin = process.stdin;
+    const finish = (hasData: boolean) => {
+      stdin.off("readable", onReadable);
+      stdin.off("end", onEnd);
+      stdin.off("error", onEnd);
+      resolve(hasData);
+    };
+    const onReadable = () => {
+      const chunk: Buffer | string | null = stdin.read();
+      if (chunk === null) return finish(false);
+      stdin.unshift(chunk);
+      finish(true);
+    };
+    const onEnd = () => finish(false);
+    stdin.on("readable", onReadable);
+    stdin.once("end", onEnd);
+    stdin.once("error", onEnd);
+  });
 }
 
 /** The cluster is asked for by --kubeconfig (with or without a file) or by --context alone. */

@@ -12,7 +12,7 @@ import {
 import { parsePortList } from "../targets/index.js";
 import { UsageError } from "./exitCodes.js";
 import { collect, positiveInteger } from "./parseNumbers.js";
-import { REPORT_FORMATS } from "./reportFormats.js";
+import { addOutputFlags, REPORT_FORMATS } from "./reportFormats.js";
 
 /** The flags of `kubetls scan`, exactly as commander hands them over; one port-list flag per role. */
 export type ScanFlags = ScanFlagsBesidesRolePorts & Record<RolePortOptionKey, string>;
@@ -39,7 +39,9 @@ interface ScanFlagsBesidesRolePorts {
   timeout: number;
   connectTimeout?: number;
   discoveryConcurrency?: number;
-  format: string;
+  /** Absent: -o's extension decides, else the table. */
+  format?: string;
+  verbose?: boolean;
   output?: string;
   dryRun?: boolean;
   allowLarge?: boolean;
@@ -48,12 +50,7 @@ interface ScanFlagsBesidesRolePorts {
   tlsScan: string;
   shard?: string;
   flags?: string;
-  outputJson?: string;
-  outputSarif?: string;
-  outputJunit?: string;
-  outputKubeBench?: string;
-  outputHtml?: string;
-  outputTable?: string;
+  /** `--output-<format>` flags are read with requestedOutputs(), from the reporter registry. */
   progress?: boolean;
   quiet?: boolean;
   showClosed?: boolean;
@@ -80,7 +77,7 @@ export function addScanFlags(command: Command): Command {
   );
   for (const { ports } of ROLE_DEFINITIONS)
     command.option(`${ports.flag} <list>`, `${ports.help} ('' disables)`, ports.defaults.join(","));
-  return command
+  return addOutputFlags(command)
     .option(
       `${TRUST_BUNDLES.cluster.flag} <file>`,
       "CA bundle (PEM) serving chains must validate against (repeatable)",
@@ -131,7 +128,7 @@ export function addScanFlags(command: Command): Command {
       collect,
       [],
     )
-    .option("--concurrency <n>", "endpoints probed at once", positiveInteger("--concurrency"), 64)
+    .option("-c, --concurrency <n>", "endpoints probed at once", positiveInteger("--concurrency"), 64)
     .option(
       "--rate <n>",
       "new connections per second across the scan (default: unlimited)",
@@ -153,8 +150,12 @@ export function addScanFlags(command: Command): Command {
       "discovery connects in flight (default 4096, capped by the open-file limit)",
       positiveInteger("--discovery-concurrency"),
     )
-    .option("--format <format>", `report format: ${REPORT_FORMATS.join(", ")}`, "table")
+    .option(
+      "--format <format>",
+      `report format: ${REPORT_FORMATS.join(", ")} (default: from -o's extension, else table)`,
+    )
     .option("-o, --output <file>", "write the report to FILE instead of stdout")
+    .option("-v, --verbose", "the table lists every endpoint with its evidence and remediation")
     .option(
       "--benchmark <id>",
       "CIS benchmark numbering for control ids (default: newest in probes/benchmarks.yaml)",
@@ -179,12 +180,6 @@ export function addScanFlags(command: Command): Command {
       "scan only shard I of N (0-based; hosts split by a stable hash), e.g. $JOB_COMPLETION_INDEX/4",
     )
     .option("--flags <file>", "kube-bench --json output to correlate with the wire verdicts, per control")
-    .option("--output-json <file>", "also write the JSON report to FILE")
-    .option("--output-sarif <file>", "also write a SARIF 2.1.0 report to FILE")
-    .option("--output-junit <file>", "also write a JUnit XML report to FILE")
-    .option("--output-kube-bench <file>", "also write kube-bench's JSON shape to FILE")
-    .option("--output-html <file>", "also write a self-contained HTML report to FILE")
-    .option("--output-table <file>", "also write the table (no colour) to FILE")
     .option("--progress", "show progress on stderr even when it is not a terminal")
     .option("-q, --quiet", "no progress and no warnings on stderr")
     .option("--allow-large", "allow target expressions larger than a /16 (v4) or /112 (v6)")
@@ -192,7 +187,8 @@ export function addScanFlags(command: Command): Command {
 }
 
 export function parseTlsScan(value: string): "quick" | "full" | "off" {
-  if (value === "quick" || value === "full" || value === "off") return value;
+  const mode = value.toLowerCase();
+  if (mode === "quick" || mode === "full" || mode === "off") return mode;
   throw new UsageError(`--tls-scan takes quick, full or off, got "${value}"`);
 }
 

@@ -1,5 +1,6 @@
+import { InputError } from "../model/index.js";
 /** kube-bench and the scan number controls by different benchmarks: joining them would pair wrong controls. */
-export class BenchmarkMismatchError extends Error {
+export class BenchmarkMismatchError extends InputError {
   constructor(
     readonly flagsBenchmark: string,
     readonly scanBenchmark: string,
@@ -10,10 +11,10 @@ export class BenchmarkMismatchError extends Error {
   ) {
     const rescan = kubetlsKnowsFlagsBenchmark ? `, or kubetls with --benchmark ${flagsBenchmark}` : "";
     super(
+      "KUBETLS_ERR_BENCHMARK_MISMATCH",
       `the kube-bench results are numbered by ${flagsBenchmark} but the scan by ${scanBenchmark}: control ids ` +
         `differ between benchmark versions${example ? ` (${example})` : ""}. Run kube-bench with ` +
         `--benchmark ${scanBenchmark}${rescan}.`,
     );
-    this.name = "BenchmarkMismatchError";
   }
 }

@@ -1,10 +1,19 @@
-import { type CheckResult, type CheckStatus, type EndpointResult, endpointKey } from "../model/index.js";
-import type { ScanResult } from "../report/index.js";
+import {
+  type Agreement,
+  type CheckResult,
+  type CheckStatus,
+  type ControlCorrelation,
+  type Correlation,
+  type EndpointResult,
+  endpointKey,
+  type FlagStatus,
+  type ScanResult,
+} from "../model/index.js";
 import { BenchmarkMismatchError } from "./benchmarkMismatchError.js";
 import { compareControlIds } from "./controlId.js";
-import type { Agreement, ControlCorrelation, Correlation, ProbeControls } from "./correlation.js";
+import type { ProbeControls } from "./correlation.js";
 import { contradictionSentence } from "./explanations.js";
-import type { FlagStatus, FlagVerdict } from "./flagVerdict.js";
+import type { FlagVerdict } from "./flagVerdict.js";
 
 const WIRE_SEVERITY: Readonly<Record<CheckStatus, number>> = {
   SKIP: 0,

@@ -1,5 +1,5 @@
-/** The statuses kube-bench writes into its `--json` output. */
-export type FlagStatus = "PASS" | "FAIL" | "WARN" | "INFO";
+import type { FlagStatus } from "../model/index.js";
+
 export const FLAG_STATUSES: readonly FlagStatus[] = ["PASS", "FAIL", "WARN", "INFO"];
 
 /**

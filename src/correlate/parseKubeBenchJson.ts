@@ -1,5 +1,6 @@
+import type { FlagStatus } from "../model/index.js";
 import { normaliseBenchmark } from "./benchmarkName.js";
-import { FLAG_STATUSES, type FlagOutcome, type FlagStatus, type FlagVerdict } from "./flagVerdict.js";
+import { FLAG_STATUSES, type FlagOutcome, type FlagVerdict } from "./flagVerdict.js";
 import { parseJsonDocuments } from "./jsonDocuments.js";
 import { KubeBenchFileError } from "./kubeBenchFileError.js";
 

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { InputError } from "../model/index.js";
 import type { ClientIdentity, ServerVerification } from "../net/index.js";
 import type { TrustedIdentityKind } from "../roles/index.js";
 import { mintUntrustedClientIdentity } from "../x509/index.js";
@@ -69,10 +70,9 @@ export function trustedIdentityFor(
   }
 }
 
-export class IdentityFileError extends Error {
+export class IdentityFileError extends InputError {
   constructor(message: string) {
-    super(message);
-    this.name = "IdentityFileError";
+    super("KUBETLS_ERR_IDENTITY_FILE", message);
   }
 }
 

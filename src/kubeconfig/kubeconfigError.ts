@@ -1,9 +1,10 @@
+import { InputError } from "../model/index.js";
 /**
  * A kubeconfig kubetls cannot turn into cluster access: the file, a context, a cluster or user entry, a
  * file it references, or an exec plugin. The message names the file and the context; it never carries
  * a credential.
  */
-export class KubeconfigError extends Error {
+export class KubeconfigError extends InputError {
   readonly kubeconfigPath: string;
   /** The context being loaded; null when the failure came before one was chosen. */
   readonly contextName: string | null;
@@ -15,8 +16,7 @@ export class KubeconfigError extends Error {
       contextName === null
         ? `kubeconfig ${JSON.stringify(kubeconfigPath)}`
         : `kubeconfig ${JSON.stringify(kubeconfigPath)}, context ${JSON.stringify(contextName)}`;
-    super(`${where}: ${reason}`);
-    this.name = "KubeconfigError";
+    super("KUBETLS_ERR_KUBECONFIG", `${where}: ${reason}`);
     this.kubeconfigPath = kubeconfigPath;
     this.contextName = contextName;
     this.reason = reason;

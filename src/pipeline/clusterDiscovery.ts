@@ -5,8 +5,7 @@ import {
   loadClusterAccess,
   type NodeListing,
 } from "../kubeconfig/index.js";
-import type { Endpoint } from "../model/index.js";
-import type { InvalidTarget } from "../report/index.js";
+import type { Endpoint, InvalidTarget } from "../model/index.js";
 import type { RolePorts } from "../roles/index.js";
 import type { ScopeGuard } from "../scope/index.js";
 

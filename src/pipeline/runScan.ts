@@ -18,7 +18,10 @@ import {
   type Endpoint,
   type EndpointResult,
   endpointKey,
+  InputError,
+  type InvalidTarget,
   neverConnected,
+  type ScanResult,
 } from "../model/index.js";
 import { discoverPort } from "../net/index.js";
 import {
@@ -28,7 +31,7 @@ import {
   type ScanContext,
   skippedChecks,
 } from "../probes/index.js";
-import { type InvalidTarget, type ScanResult, sortEndpoints, summarize } from "../report/index.js";
+import { sortEndpoints, summarize } from "../report/index.js";
 import { anchorsForRole, loadTrustBundles, roleDefinition } from "../roles/index.js";
 import {
   connectBudget,
@@ -46,10 +49,9 @@ import { HostLedger, type UnopenedEndpoint } from "./hostLedger.js";
 import type { ScanOptions } from "./scanOptions.js";
 import { toolVersion } from "./toolVersion.js";
 
-export class UnknownBenchmarkError extends Error {
+export class UnknownBenchmarkError extends InputError {
   constructor(benchmark: string, known: string[]) {
-    super(`unknown benchmark "${benchmark}" (known: ${known.join(", ")})`);
-    this.name = "UnknownBenchmarkError";
+    super("KUBETLS_ERR_UNKNOWN_BENCHMARK", `unknown benchmark "${benchmark}" (known: ${known.join(", ")})`);
   }
 }
 

@@ -1,5 +1,4 @@
-import type { EndpointResult, PortState } from "../model/index.js";
-import type { InvalidTarget } from "../report/index.js";
+import type { EndpointResult, InvalidTarget, PortState } from "../model/index.js";
 import type { TargetPlan } from "../targets/index.js";
 
 /** Everything one scan needs, grouped by concern rather than one flat bag of flags. */

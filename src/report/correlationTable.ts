@@ -1,4 +1,4 @@
-import type { Correlation } from "../correlate/index.js";
+import type { Correlation } from "../model/index.js";
 
 /**
  * The kube-bench correlation for people: contradictions first (where the flags and the wire disagree is

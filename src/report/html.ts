@@ -1,4 +1,3 @@
-import type { Correlation } from "../correlate/index.js";
 import {
   type CertificateSummary,
   type ChainValidation,
@@ -6,13 +5,16 @@ import {
   type CheckStatus,
   type ConfigContradiction,
   type ContradictionSide,
+  type Correlation,
   type EndpointResult,
   endpointKey,
+  type InvalidTarget,
   type KeyType,
+  type ScanResult,
 } from "../model/index.js";
 import { Markup, markup } from "./markup.js";
 import { sortEndpoints } from "./order.js";
-import type { InvalidTarget, ScanResult } from "./scanResult.js";
+
 import { truncate } from "./text.js";
 
 const DAY_MS = 86_400_000;

@@ -17,6 +17,8 @@ export {
 export { MergeError, mergeResults } from "./mergeResults.js";
 export { isOpenRecord, openEndpointsOnly } from "./openOnly.js";
 export { compareEndpoints, sortEndpoints } from "./order.js";
+export { REPORTERS, type RenderOptions, type Reporter } from "./reporters.js";
 export { formatSarif } from "./sarif.js";
-export { type InvalidTarget, type ScanResult, type ScanSummary, summarize } from "./scanResult.js";
+export { summarize } from "./scanResult.js";
 export { formatTable, type TableOptions } from "./table.js";
+export { formatTerminalReport, type TerminalOptions } from "./terminal.js";

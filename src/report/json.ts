@@ -1,6 +1,6 @@
+import type { ScanResult } from "../model/index.js";
 import { sortEndpoints } from "./order.js";
 import { stringifySafe } from "./safeJson.js";
-import type { ScanResult } from "./scanResult.js";
 
 /** Two-space indent for a value nested `depth` levels inside the document. */
 function nested(value: unknown, depth: number): string {

@@ -1,6 +1,5 @@
-import type { EndpointResult } from "../model/index.js";
+import type { EndpointResult, ScanResult } from "../model/index.js";
 import { stringifySafe } from "./safeJson.js";
-import type { ScanResult } from "./scanResult.js";
 
 /**
  * One endpoint as one line, `"type": "endpoint"` first, written as soon as that endpoint finishes (so in

@@ -1,7 +1,12 @@
-import { type CheckResult, type CheckStatus, type EndpointResult, endpointKey } from "../model/index.js";
+import {
+  type CheckResult,
+  type CheckStatus,
+  type EndpointResult,
+  endpointKey,
+  type ScanResult,
+} from "../model/index.js";
 import { type Markup, markup } from "./markup.js";
 import { sortEndpoints } from "./order.js";
-import type { ScanResult } from "./scanResult.js";
 
 /**
  * How each status reads to a CI test report. FAIL is a failed test and ERROR a test that could not

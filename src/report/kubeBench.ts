@@ -1,8 +1,7 @@
 import { compareControlIds } from "../correlate/index.js";
-import { type CheckResult, type CheckStatus, endpointKey } from "../model/index.js";
+import { type CheckResult, type CheckStatus, endpointKey, type ScanResult } from "../model/index.js";
 import { sortEndpoints } from "./order.js";
 import { stringifySafe } from "./safeJson.js";
-import type { ScanResult } from "./scanResult.js";
 
 /**
  * kube-bench `--json` output, field for field as its Go structs serialise (check/controls.go,

@@ -1,11 +1,10 @@
-import { endpointKey, type UnopenedGroup } from "../model/index.js";
+import { endpointKey, InputError, type ScanResult, type UnopenedGroup } from "../model/index.js";
 import { sortEndpoints } from "./order.js";
-import { type ScanResult, summarize } from "./scanResult.js";
+import { summarize } from "./scanResult.js";
 
-export class MergeError extends Error {
+export class MergeError extends InputError {
   constructor(message: string) {
-    super(message);
-    this.name = "MergeError";
+    super("KUBETLS_ERR_MERGE", message);
   }
 }
 

@@ -1,5 +1,4 @@
-import type { EndpointResult } from "../model/index.js";
-import type { ScanResult } from "./scanResult.js";
+import type { EndpointResult, ScanResult } from "../model/index.js";
 
 /** `--open-only`: an endpoint record is kept only when its port was open. */
 export function isOpenRecord(endpoint: EndpointResult): boolean {

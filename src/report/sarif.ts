@@ -4,11 +4,11 @@ import {
   type CheckSource,
   type CheckStatus,
   endpointKey,
+  type ScanResult,
   type Severity,
 } from "../model/index.js";
 import { sortEndpoints } from "./order.js";
 import { stringifySafe } from "./safeJson.js";
-import type { ScanResult } from "./scanResult.js";
 
 /**
  * The OASIS standard's schema. The tests validate against schema/sarif-2.1.0.schema.json, the 2.1.0

@@ -3,11 +3,14 @@ import {
   type CheckStatus,
   type EndpointResult,
   endpointKey,
+  type InvalidTarget,
   type NetError,
+  type ScanResult,
+  type ScanSummary,
 } from "../model/index.js";
 import { paint, type Style } from "./color.js";
 import { sortEndpoints } from "./order.js";
-import type { InvalidTarget, ScanResult, ScanSummary } from "./scanResult.js";
+
 import { displayWidth, printable, truncate } from "./text.js";
 
 export interface TableOptions {
@@ -278,8 +281,8 @@ function widestToken(cell: Cell): number {
  * no less than its widest check; if that does not fit, the squeezable columns give way first, and
  * past that the table is wider than the terminal rather than cutting check ids.
  */
-function columnWidths(cells: readonly Cell[][], totalWidth: number): number[] {
-  const widths = COLUMNS.map((column, c) =>
+function columnWidths(columns: readonly Column[], cells: readonly Cell[][], totalWidth: number): number[] {
+  const widths = columns.map((column, c) =>
     Math.min(
       column.cap,
       Math.max(displayWidth(column.header), ...cells.map((row) => naturalWidth(row[c] ?? []))),
@@ -294,7 +297,7 @@ function columnWidths(cells: readonly Cell[][], totalWidth: number): number[] {
     ),
   );
   const fixedWidth = () => widths.slice(0, last).reduce((sum, width) => sum + width + GAP.length, 0);
-  COLUMNS.forEach((column, c) => {
+  columns.forEach((column, c) => {
     const overflow = fixedWidth() + checksFloor - totalWidth;
     const width = widths[c] ?? 0;
     if (column.squeezeTo === undefined || overflow <= 0 || width <= column.squeezeTo) return;
@@ -348,10 +351,19 @@ function isClosed(endpoint: EndpointResult): boolean {
   return !endpoint.reachable && endpoint.error?.code === "refused";
 }
 
-function tableLines(endpoints: readonly EndpointResult[], options: TableOptions): string[] {
-  const cells = sortEndpoints(endpoints).map((endpoint) => COLUMNS.map((column) => column.cell(endpoint)));
-  const widths = columnWidths(cells, options.width ?? DEFAULT_WIDTH);
-  const header = COLUMNS.map((column): Line[] => [[{ text: column.header, style: "bold" }]]);
+/**
+ * The per-endpoint matrix alone: a header and one row per endpoint, in report order. `withChecks: false`
+ * leaves out the CHECKS column, for a report that lists the checks on their own lines.
+ */
+export function endpointMatrixLines(
+  endpoints: readonly EndpointResult[],
+  options: TableOptions & { withChecks?: boolean },
+): string[] {
+  const columns =
+    options.withChecks === false ? COLUMNS.filter((column) => column.header !== "CHECKS") : COLUMNS;
+  const cells = sortEndpoints(endpoints).map((endpoint) => columns.map((column) => column.cell(endpoint)));
+  const widths = columnWidths(columns, cells, options.width ?? DEFAULT_WIDTH);
+  const header = columns.map((column): Line[] => [[{ text: column.header, style: "bold" }]]);
   const lines = renderRow(header, widths, options.color);
   for (const row of cells) {
     const wrapped = row.map((cell, c) => cell.flatMap((paragraph) => wrap(paragraph, widths[c] ?? 0)));
@@ -367,7 +379,7 @@ export function formatTable(result: ScanResult, options: TableOptions): string {
     : result.endpoints.filter((endpoint) => !isClosed(endpoint));
   const closed = result.endpoints.length - listed.length;
   const lines: string[] = [];
-  if (listed.length > 0) lines.push(...tableLines(listed, options));
+  if (listed.length > 0) lines.push(...endpointMatrixLines(listed, options));
   else if (result.endpoints.length === 0) lines.push("No endpoints scanned.");
   if (closed > 0) {
     if (lines.length > 0) lines.push("");

@@ -37,3 +37,33 @@ export function truncate(text: string, width: number): string {
   if (width <= 0) return "";
   return `${[...text].slice(0, width - 1).join("")}…`;
 }
+
+/**
+ * Words of `text` in lines of at most `width` columns, broken only between words. A single word wider
+ * than the whole line (a long hash or URL) is split, never shortened: nothing of a reason is lost.
+ */
+export function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter((candidate) => candidate !== "")) {
+    let rest = word;
+    while (displayWidth(rest) > width && width > 0) {
+      if (line !== "") {
+        lines.push(line);
+        line = "";
+      }
+      const chars = [...rest];
+      lines.push(chars.slice(0, width).join(""));
+      rest = chars.slice(width).join("");
+    }
+    if (rest === "") continue;
+    if (line === "") line = rest;
+    else if (displayWidth(line) + 1 + displayWidth(rest) <= width) line += ` ${rest}`;
+    else {
+      lines.push(line);
+      line = rest;
+    }
+  }
+  if (line !== "") lines.push(line);
+  return lines;
+}

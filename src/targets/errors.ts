@@ -1,17 +1,22 @@
+import { InputError } from "../model/index.js";
 /**
  * Everything the user typed that kubetls cannot turn into endpoints. The CLI maps any `TargetError` to a
  * usage error (exit 2); a targets file turns the same errors into `invalid` items instead, so one bad line
  * does not stop a scan.
  */
-export abstract class TargetError extends Error {
+export abstract class TargetError extends InputError {
   /** The exact text the user gave, so a message can quote it. */
   readonly input: string;
   /** What is wrong, without the quoted input: the part worth showing next to a `file:line`. */
   readonly reason: string;
 
-  protected constructor(input: string, reason: string, message: string) {
-    super(message);
-    this.name = new.target.name;
+  protected constructor(
+    input: string,
+    reason: string,
+    message: string,
+    code: "KUBETLS_ERR_TARGET" | "KUBETLS_ERR_TARGET_FILE" = "KUBETLS_ERR_TARGET",
+  ) {
+    super(code, message);
     this.input = input;
     this.reason = reason;
   }
@@ -55,7 +60,12 @@ export class PortListError extends TargetError {
 export class TargetFileError extends TargetError {
   constructor(path: string, cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super(path, reason, `cannot read targets file ${JSON.stringify(path)}: ${reason}`);
+    super(
+      path,
+      reason,
+      `cannot read targets file ${JSON.stringify(path)}: ${reason}`,
+      "KUBETLS_ERR_TARGET_FILE",
+    );
     this.cause = cause;
   }
 }

@@ -1,17 +1,16 @@
 import type { X509Certificate } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { InputError } from "../model/index.js";
 import { parseCertificate } from "./certificate.js";
 
 /** A CA bundle that cannot be used; `source` names the file (or whatever text was parsed). */
-export class CaBundleError extends Error {
-  readonly code = "invalid-ca-bundle";
+export class CaBundleError extends InputError {
   constructor(
     readonly source: string,
     problem: string,
     options?: { cause?: unknown },
   ) {
-    super(`CA bundle ${source}: ${problem}`, options);
-    this.name = "CaBundleError";
+    super("KUBETLS_ERR_CA_BUNDLE", `CA bundle ${source}: ${problem}`, options);
   }
 }
 

@@ -13,7 +13,7 @@ import {
   writeLabPki,
 } from "../../src/certs/index.js";
 import { registerCertsCommand } from "../../src/cli/certsCommand.js";
-import { UsageError } from "../../src/cli/exitCodes.js";
+import { describeFailure, EXIT } from "../../src/cli/exitCodes.js";
 
 /** openssl is the independent judge: its verdict on chain, purpose and SANs is what real peers do. */
 function openssl(args: string[]): { ok: boolean; output: string } {
@@ -321,8 +321,13 @@ describe("registerCertsCommand", () => {
     expect(printed).toContain("--client-cert");
     expect(verify(out, "nodes/w1/kubelet.crt", "sslserver").ok).toBe(true);
     expect(x509Field(join(out, "apiserver.crt"), "-ext", "subjectAltName")).toContain("DNS:api.x");
-    await expect(program().parseAsync(["certs", "--out", out], { from: "user" })).rejects.toBeInstanceOf(
-      UsageError,
-    );
+    const refusal = await program()
+      .parseAsync(["certs", "--out", out], { from: "user" })
+      .then(
+        () => null,
+        (error: unknown) => error,
+      );
+    expect(refusal).toMatchObject({ code: "KUBETLS_ERR_LAB_PKI" });
+    expect(describeFailure(refusal).exitCode).toBe(EXIT.usage);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { InvalidTarget } from "../../src/report/index.js";
+import type { InvalidTarget } from "../../src/model/index.js";
 import { mintCertificate } from "../../src/x509/index.js";
 import { type HostileApiServer, startApiServer } from "../hostile/apiServers.js";
 import { scanTargets } from "../hostile/scan.js";

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { configContradictions } from "../../src/correlate/index.js";
-import type { CheckResult, CheckSource, CheckStatus, EndpointResult } from "../../src/model/index.js";
-import type { ScanResult } from "../../src/report/index.js";
+import type {
+  CheckResult,
+  CheckSource,
+  CheckStatus,
+  EndpointResult,
+  ScanResult,
+} from "../../src/model/index.js";
 import { formatConfigContradictionTable, formatHtml, formatJson, summarize } from "../../src/report/index.js";
 
 function check(id: string, source: CheckSource, status: CheckStatus, cis: string[]): CheckResult {

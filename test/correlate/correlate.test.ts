@@ -3,13 +3,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   BenchmarkMismatchError,
-  type ControlCorrelation,
-  type Correlation,
   correlate,
   type FlagVerdict,
   parseKubeBenchJson,
 } from "../../src/correlate/index.js";
-import type { CheckStatus } from "../../src/model/index.js";
+import type { CheckStatus, ControlCorrelation, Correlation } from "../../src/model/index.js";
 import { loadProbes } from "../../src/probes/index.js";
 import { check, cis112Scan, endpoint, PROBES, scanResult } from "./scanFixtures.js";
 

@@ -1,5 +1,5 @@
-import type { CheckResult, CheckStatus, EndpointResult, Role } from "../../src/model/index.js";
-import { type ScanResult, summarize } from "../../src/report/index.js";
+import type { CheckResult, CheckStatus, EndpointResult, Role, ScanResult } from "../../src/model/index.js";
+import { summarize } from "../../src/report/index.js";
 
 export function check(id: string, status: CheckStatus, cis: string[], evidence: string): CheckResult {
   return {

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LAB_ADMIN_TOKEN, type Lab, startLab } from "../../src/lab/index.js";
-import { type EndpointResult, endpointKey } from "../../src/model/index.js";
-import type { ScanResult } from "../../src/report/index.js";
+import { type EndpointResult, endpointKey, type ScanResult } from "../../src/model/index.js";
+
 import { runCli, uniqueLabNetwork } from "../support/cli.js";
 
 /** The lab's kubelet-client pair, the identity kubelets should accept. */
@@ -53,7 +53,7 @@ describe("kubetls CLI: usage and dry runs (no network)", () => {
     ]);
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(
-      /^kubetls: scan failed: cannot write the report to \/nonexistent\/dir\/report\.json: no such directory \/nonexistent\/dir \(ENOENT\)\n$/,
+      /^kubetls: cannot write the report to \/nonexistent\/dir\/report\.json: no such directory \/nonexistent\/dir \(ENOENT\)\n$/,
     );
   });
 
@@ -167,7 +167,13 @@ describe("kubetls CLI against the lab", () => {
     expect(await readFile(outputs[2] as string, "utf8")).toMatch(/^<\?xml[\s\S]*<testsuites[\s\S]*<failure/);
     expect(JSON.parse(await readFile(outputs[3] as string, "utf8"))).toHaveProperty("Controls");
     expect(await readFile(outputs[4] as string, "utf8")).toMatch(/^<!DOCTYPE html>/i);
-    expect(await readFile(outputs[5] as string, "utf8")).toContain("kubelet.serving-cert");
+    // The table leads with each failure: status, CIS id, endpoint, then the check's title (wrapped to fit).
+    const servingCert = json.endpoints[0]?.checks.find((check) => check.id === "kubelet.serving-cert");
+    expect(servingCert?.status).toBe("FAIL");
+    const titleStart = (servingCert?.title ?? "").split(" ").slice(0, 5).join(" ");
+    expect(await readFile(outputs[5] as string, "utf8")).toMatch(
+      new RegExp(`^FAIL +\\S+ +${target.replaceAll(".", "\\.")} +${titleStart}`, "m"),
+    );
 
     const passing = await runCli(["scan", target, "--ca-file", lab.caFile, ...JSON_REPORT]);
     expect(passing.code).toBe(0);

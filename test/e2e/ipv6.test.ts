@@ -4,7 +4,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ScanResult } from "../../src/report/index.js";
+import type { ScanResult } from "../../src/model/index.js";
+
 import { mintCertificate } from "../../src/x509/index.js";
 import { runCli } from "../support/cli.js";
 

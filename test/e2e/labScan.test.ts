@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, startLab } from "../../src/lab/index.js";
-import { type EndpointResult, endpointKey } from "../../src/model/index.js";
+import { type EndpointResult, endpointKey, type ScanResult } from "../../src/model/index.js";
 import { loadProbes } from "../../src/probes/index.js";
-import type { ScanResult } from "../../src/report/index.js";
 import { defaultRolePorts, portsPerHost } from "../../src/roles/index.js";
 import { labScanArgs, runCli, uniqueLabNetwork } from "../support/cli.js";
 import { resultSchemaErrors } from "../support/schema.js";

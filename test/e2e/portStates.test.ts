@@ -3,7 +3,7 @@ import { createServer } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ScanResult } from "../../src/report/index.js";
+import type { ScanResult } from "../../src/model/index.js";
 import { type LoopbackServer, listenOnLoopback, mintServingChain, servedPem } from "../net/loopback.js";
 import { runCli, uniqueLabNetwork } from "../support/cli.js";
 import { canFilter, type FilteredRange, filterRange } from "../support/filtered.js";

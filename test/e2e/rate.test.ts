@@ -1,7 +1,8 @@
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ScanResult } from "../../src/report/index.js";
+import type { ScanResult } from "../../src/model/index.js";
+
 import { mintCertificate } from "../../src/x509/index.js";
 import { runCli, uniqueLabNetwork } from "../support/cli.js";
 

@@ -2,8 +2,8 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, startLab } from "../../src/lab/index.js";
-import type { EndpointResult } from "../../src/model/index.js";
-import type { ScanResult } from "../../src/report/index.js";
+import type { EndpointResult, ScanResult } from "../../src/model/index.js";
+
 import { labScanArgs, runCli, uniqueLabNetwork } from "../support/cli.js";
 
 /*

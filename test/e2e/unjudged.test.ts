@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ScanResult } from "../../src/report/index.js";
+import type { ScanResult } from "../../src/model/index.js";
 import { type LoopbackServer, listenOnLoopback } from "../net/loopback.js";
 import { runCli, uniqueLabNetwork } from "../support/cli.js";
 

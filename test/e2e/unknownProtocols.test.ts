@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, startLab } from "../../src/lab/index.js";
-import type { EndpointResult } from "../../src/model/index.js";
-import type { ScanResult } from "../../src/report/index.js";
+import type { EndpointResult, ScanResult } from "../../src/model/index.js";
 import { labScanArgs, runCli, uniqueLabNetwork } from "../support/cli.js";
 import { type HelloRelay, type RelayPolicy, startHelloRelay, TLS12, TLS13 } from "../support/helloRelay.js";
 import { resultSchemaErrors } from "../support/schema.js";

@@ -1,6 +1,5 @@
-import type { EndpointResult } from "../../src/model/index.js";
+import type { EndpointResult, ScanResult } from "../../src/model/index.js";
 import { runScan, type ScanOptions } from "../../src/pipeline/index.js";
-import type { ScanResult } from "../../src/report/index.js";
 import { createTargetPlan } from "../../src/targets/index.js";
 
 export interface TimedEndpoint {

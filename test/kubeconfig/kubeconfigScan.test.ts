@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, startLab } from "../../src/lab/index.js";
+import type { ScanResult } from "../../src/model/index.js";
 import { type EndpointResult, endpointKey } from "../../src/model/index.js";
-import type { ScanResult } from "../../src/report/index.js";
 import { runCli, uniqueLabNetwork } from "../support/cli.js";
 
 /*

@@ -5,9 +5,10 @@ import type {
   CheckStatus,
   EndpointResult,
   NetErrorCode,
+  ScanResult,
   TlsSession,
 } from "../../src/model/index.js";
-import { type ScanResult, summarize } from "../../src/report/index.js";
+import { summarize } from "../../src/report/index.js";
 
 /** Fields the model gains later; the schema already allows them, so the fixtures use them now. */
 export interface AuthProbe {

@@ -1,5 +1,5 @@
-import type { EndpointResult } from "../../src/model/index.js";
-import { type ScanResult, summarize } from "../../src/report/index.js";
+import type { EndpointResult, ScanResult } from "../../src/model/index.js";
+import { summarize } from "../../src/report/index.js";
 import { goodKubelet, scanResult } from "./fixtures.js";
 
 /** What a malicious server can put in a certificate name or make a probe quote back as evidence. */

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Correlation } from "../../src/correlate/index.js";
-import type { EndpointResult } from "../../src/model/index.js";
-import { formatHtml, type ScanResult } from "../../src/report/index.js";
+
+import type { Correlation, EndpointResult, ScanResult } from "../../src/model/index.js";
+import { formatHtml } from "../../src/report/index.js";
 import { allEndpoints, scanResult } from "./fixtures.js";
 import { HOSTILE_ATTRIBUTE, HOSTILE_CN, hostileResult, rawUnsafeCharacters } from "./hostile.js";
 

@@ -1,7 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Correlation } from "../../src/correlate/index.js";
-import type { EndpointResult, UnopenedGroup } from "../../src/model/index.js";
+import type { Correlation, EndpointResult, UnopenedGroup } from "../../src/model/index.js";
 import {
   compareEndpoints,
   formatJson,

@@ -61,7 +61,7 @@ describe("loadCaBundle", () => {
     await expect(loadCaBundle([dir])).rejects.toThrow(`CA bundle ${dir}: is a directory, not a PEM file`);
     const error = await loadCaBundle([missing]).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CaBundleError);
-    expect(error).toMatchObject({ source: missing, code: "invalid-ca-bundle" });
+    expect(error).toMatchObject({ source: missing, code: "KUBETLS_ERR_CA_BUNDLE" });
   });
 });
 
