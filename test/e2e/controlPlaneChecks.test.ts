@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, startLab } from "../../src/lab/index.js";
-import type { CheckResult } from "../../src/model/index.js";
-import type { ScanResult } from "../../src/report/index.js";
+import type { CheckResult, ScanResult } from "../../src/model/index.js";
 import { labScanArgs, runCli, uniqueLabNetwork } from "../support/cli.js";
 
 /*
