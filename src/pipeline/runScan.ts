@@ -65,6 +65,13 @@ export class UnknownBenchmarkError extends InputError {
  */
 /** Discovery connects in flight when not set: enough for a filtered /16 in well under a minute. */
 const DEFAULT_DISCOVERY_CONNECTS = 4096;
+/**
+ * Discovery connects younger than DISCOVERY_YOUNG_MS in flight at most: answers that come at once (a
+ * refusal, an open port nearby) keep a small window, and only connects still pending after that (a
+ * filtered port, a far network) fan out to the full discovery budget.
+ */
+const DISCOVERY_YOUNG_CONNECTS = 64;
+const DISCOVERY_YOUNG_MS = 50;
 /** Never more discovery connects than this towards one address. */
 const DISCOVERY_CONNECTS_PER_HOST = 16;
 /** Sockets one probed endpoint may hold at once: its handshake or hello scan, plus its GETs in flight. */
@@ -157,6 +164,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     timeoutMs: options.pacing.timeoutMs,
     gate: connectionGate(options.pacing.connectionsPerSecond),
     anchorsFor,
+    clusterAnchors: clusterAnchors.length > 0 ? clusterAnchors : kubeconfigAnchors,
     identities,
     lookup: scope.lookup,
     tlsScan: options.tlsScan ?? "quick",
@@ -301,6 +309,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     discoverThenProbe,
     {
       concurrency: budget.inFlight,
+      youngWindow: { tasks: DISCOVERY_YOUNG_CONNECTS, forMs: DISCOVERY_YOUNG_MS },
       onResult: async (outcome) => {
         if ("unopened" in outcome) {
           options.onSettled?.(outcome.unopened.state);

@@ -33,6 +33,7 @@ export const FACT_ROOTS: ReadonlySet<string> = new Set([
   "tls",
   "chain",
   "validation",
+  "clusterCaValidation",
   "auth",
   "nodeProxy",
   "nodeListError",

@@ -1,15 +1,21 @@
-import pLimit, { type LimitFunction } from "p-limit";
-
 /** Runs a task for a host once fewer than `perHost` tasks for that host are running. */
 export type PerHostLimit = <T>(host: string, task: () => Promise<T>) => Promise<T>;
 
-/** One p-limit per host that has tasks; an entry is dropped when its last task settles. */
-export type HostLimiters = Map<string, { limit: LimitFunction; users: number }>;
+/** The slots of one host that has tasks: how many run, and who waits, first come first served. */
+interface HostSlots {
+  running: number;
+  limit: number;
+  waiting: (() => void)[];
+}
+
+/** The hosts that have tasks; an entry is dropped when its last task settles. */
+export type HostLimiters = Map<string, HostSlots>;
 
 /**
- * Runs `task` under `host`'s limiter in `limiters`, creating it with `perHost` slots when the host has none
- * yet (so the first caller's figure holds while the host is busy). Limiters exist only while a host has
- * tasks, so a sweep keeps a handful of entries, not one per address.
+ * Runs `task` under `host`'s slots in `limiters`, creating them with `perHost` slots when the host has none
+ * yet (so the first caller's figure holds while the host is busy). Entries exist only while a host has
+ * tasks, so a sweep keeps a handful of entries, not one per address. A counter and a queue rather than a
+ * p-limit per host: a sweep creates one entry per address, and a p-limit each was a visible share of its CPU.
  */
 export async function runOnHost<T>(
   limiters: HostLimiters,
@@ -18,17 +24,27 @@ export async function runOnHost<T>(
   task: () => Promise<T>,
 ): Promise<T> {
   const key = host.toLowerCase();
-  let entry = limiters.get(key);
-  if (entry === undefined) {
-    entry = { limit: pLimit(Math.max(1, perHost)), users: 0 };
-    limiters.set(key, entry);
+  let slots = limiters.get(key);
+  if (slots === undefined) {
+    slots = { running: 0, limit: Math.max(1, Math.floor(perHost)), waiting: [] };
+    limiters.set(key, slots);
   }
-  entry.users += 1;
+  if (slots.running >= slots.limit) {
+    // A finishing task hands its slot straight to the first waiter, so no newcomer slips in between.
+    const queue = slots.waiting;
+    await new Promise<void>((resolve) => queue.push(resolve));
+  } else {
+    slots.running += 1;
+  }
   try {
-    return await entry.limit(task);
+    return await task();
   } finally {
-    entry.users -= 1;
-    if (entry.users === 0) limiters.delete(key);
+    const next = slots.waiting.shift();
+    if (next) next();
+    else {
+      slots.running -= 1;
+      if (slots.running === 0) limiters.delete(key);
+    }
   }
 }
 

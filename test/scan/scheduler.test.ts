@@ -1,6 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { connectionGate, DeadlineExceeded, schedule, withWorkDeadline } from "../../src/scan/index.js";
+import {
+  connectionGate,
+  DeadlineExceeded,
+  perHostLimit,
+  schedule,
+  withWorkDeadline,
+} from "../../src/scan/index.js";
 
 async function* counting(limit: number, pulled: { count: number }): AsyncGenerator<number> {
   for (let value = 0; value < limit; value++) {
@@ -63,6 +69,72 @@ describe("schedule", () => {
       ),
     ).rejects.toThrow("bug in work");
     expect(settled).toBeLessThan(50);
+  });
+});
+
+describe("schedule with a young window", () => {
+  async function peakInFlight(taskMs: number): Promise<{ peak: number; results: number }> {
+    let inFlight = 0;
+    let peak = 0;
+    let results = 0;
+    await schedule(
+      counting(60, { count: 0 }),
+      async (value) => {
+        inFlight += 1;
+        peak = Math.max(peak, inFlight);
+        await sleep(taskMs);
+        inFlight -= 1;
+        return value;
+      },
+      {
+        concurrency: 24,
+        youngWindow: { tasks: 4, forMs: 20 },
+        onResult: () => {
+          results += 1;
+        },
+      },
+    );
+    return { peak, results };
+  }
+
+  it("keeps fast work inside the young window", async () => {
+    expect(await peakInFlight(1)).toEqual({ peak: 4, results: 60 });
+  });
+
+  it("lets slow work fan out past the window as it ages, never past `concurrency`", async () => {
+    const { peak, results } = await peakInFlight(400);
+    expect(results).toBe(60);
+    // 4 more every 20 ms while the first ones wait 400 ms: the whole budget fills long before any ends.
+    expect(peak).toBeGreaterThan(8);
+    expect(peak).toBeLessThanOrEqual(24);
+  });
+});
+
+describe("perHostLimit", () => {
+  it("never runs more than the per-host figure for one host, hands slots over in order, and forgets idle hosts", async () => {
+    const towardsHost = perHostLimit(3);
+    const running = new Map<string, number>();
+    const peaks = new Map<string, number>();
+    const order: number[] = [];
+    const task = (host: string, index: number) => async () => {
+      const now = (running.get(host) ?? 0) + 1;
+      running.set(host, now);
+      peaks.set(host, Math.max(peaks.get(host) ?? 0, now));
+      if (host === "a") order.push(index);
+      await sleep(index % 3);
+      running.set(host, (running.get(host) ?? 0) - 1);
+      return index;
+    };
+    const first = Array.from({ length: 30 }, (_, index) => towardsHost("a", task("a", index)));
+    const other = Array.from({ length: 10 }, (_, index) => towardsHost("B", task("b", index)));
+    // Newcomers arriving while slots are being handed over must queue behind the waiters.
+    await sleep(1);
+    const late = Array.from({ length: 10 }, (_, index) => towardsHost("A", task("a", 30 + index)));
+    const done = await Promise.all([...first, ...other, ...late]);
+    expect(done).toHaveLength(50);
+    expect(peaks.get("a")).toBe(3);
+    expect(peaks.get("b")).toBe(3);
+    expect(order).toEqual(Array.from({ length: 40 }, (_, index) => index));
   });
 });
 
