@@ -29,6 +29,8 @@ export interface GatherContext {
    * kubeconfig's own API server when no --ca-file names a cluster CA.
    */
   anchorsFor(endpoint: Endpoint): X509Certificate[];
+  /** The cluster CA bundle (--ca-file, else the kubeconfig's CA): what a role with a CA of its own must not share. */
+  clusterAnchors: X509Certificate[];
   identities: ScanIdentities;
   /** Resolver that refuses out-of-scope answers, when --scope is set. */
   lookup?: LookupFunction;
@@ -109,16 +111,16 @@ async function chainFacts(
   endpoint: Endpoint,
   servedChainDer: Buffer[],
   context: GatherContext,
-): Promise<Pick<GatheredFacts, "chain" | "validation">> {
-  return {
+): Promise<Pick<GatheredFacts, "chain" | "validation" | "clusterCaValidation">> {
+  const validateAgainst = (anchors: X509Certificate[]) =>
+    validateChainYielding({ servedChainDer, anchors, host: endpoint.host, now: context.now() });
+  const facts: Pick<GatheredFacts, "chain" | "validation" | "clusterCaValidation"> = {
     chain: servedChainDer.flatMap((der) => readableSummary(der) ?? []),
-    validation: await validateChainYielding({
-      servedChainDer,
-      anchors: context.anchorsFor(endpoint),
-      host: endpoint.host,
-      now: context.now(),
-    }),
+    validation: await validateAgainst(context.anchorsFor(endpoint)),
   };
+  if (roleDefinition(endpoint.role)?.caDistinctFromCluster === true)
+    facts.clusterCaValidation = await validateAgainst(context.clusterAnchors);
+  return facts;
 }
 
 function readableSummary(der: Buffer): CertificateSummary | null {

@@ -41,7 +41,12 @@ export const CONTROL_PLANE_POSTURES: readonly Posture[] = [
       return [
         etcdListener(context, ETCD_CLIENT_PORT, "etcd", chain, strict, {
           facts: { error: "handshake-rejected", validationErrors: [] },
-          checks: { "etcd.cert-file": "PASS", "etcd.client-cert-auth": "PASS", "etcd.auto-tls": "PASS" },
+          checks: {
+            "etcd.cert-file": "PASS",
+            "etcd.client-cert-auth": "PASS",
+            "etcd.auto-tls": "PASS",
+            "etcd.unique-ca": "PASS",
+          },
         }),
         etcdListener(context, ETCD_PEER_PORT, "etcd-peer", chain, strict, {
           facts: { error: "handshake-rejected", validationErrors: [] },
@@ -49,6 +54,32 @@ export const CONTROL_PLANE_POSTURES: readonly Posture[] = [
             "etcd-peer.cert-file": "PASS",
             "etcd-peer.client-cert-auth": "PASS",
             "etcd-peer.auto-tls": "PASS",
+            "etcd.unique-ca": "PASS",
+          },
+        }),
+      ];
+    },
+  },
+  {
+    name: "etcd-cluster-ca",
+    summary:
+      "etcd whose serving certificate comes from the Kubernetes cluster CA and whose --trusted-ca-file holds the cluster CA (beside the etcd CA): no CA of its own (CIS 2.7)",
+    build: async (context) => {
+      // What cert-file holds: the leaf alone, issued by /etc/kubernetes/pki/ca.crt instead of etcd/ca.crt.
+      const chain = [await etcdServingLeaf(context, context.pki.clusterCa)];
+      const sharedTrust = {
+        requireClientCertificate: true,
+        clientCas: [context.pki.clusterCa, context.pki.etcdCa],
+      } as const;
+      return [
+        etcdListener(context, ETCD_CLIENT_PORT, "etcd", chain, sharedTrust, {
+          // Judged against the etcd CA the scan was given, the cluster-issued leaf does not chain to it.
+          facts: { error: "handshake-rejected", validationErrors: ["untrusted-root"] },
+          checks: {
+            "etcd.cert-file": "FAIL",
+            "etcd.client-cert-auth": "PASS",
+            "etcd.auto-tls": "PASS",
+            "etcd.unique-ca": "WARN",
           },
         }),
       ];
@@ -71,6 +102,8 @@ export const CONTROL_PLANE_POSTURES: readonly Posture[] = [
         [`${role}.cert-file`]: "FAIL",
         [`${role}.client-cert-auth`]: "FAIL",
         [`${role}.auto-tls`]: "FAIL",
+        // Its own self-signed certificate chains to neither CA: which CA it uses is not known.
+        "etcd.unique-ca": "INFO",
       });
       const facts = { validationErrors: ["self-signed"] as ValidationErrorCode[] };
       return [
@@ -128,11 +161,14 @@ export const CONTROL_PLANE_POSTURES: readonly Posture[] = [
   },
 ];
 
-async function etcdServingLeaf(context: PostureContext): Promise<MintedCertificate> {
+async function etcdServingLeaf(
+  context: PostureContext,
+  issuer: MintedCertificate = context.pki.etcdCa,
+): Promise<MintedCertificate> {
   return mintCertificate({
     subject: { commonName: context.nodeName },
     key: { type: "rsa", bits: 2048 },
-    issuer: context.pki.etcdCa,
+    issuer,
     dnsNames: [context.nodeName, "localhost"],
     ipAddresses: [context.address, "127.0.0.1"],
     extendedKeyUsage: ["serverAuth", "clientAuth"],

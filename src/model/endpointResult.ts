@@ -87,6 +87,12 @@ export interface EndpointResult {
   tls: TlsSession | null;
   chain: CertificateSummary[];
   validation: ChainValidation | null;
+  /**
+   * Roles that should have a CA of their own (etcd, CIS 2.7): the same served chain judged against the cluster CA
+   * bundle (--ca-file, else the kubeconfig's CA), to tell whether their CA is the cluster's. Absent for other roles
+   * and when no chain was seen.
+   */
+  clusterCaValidation?: ChainValidation;
   checks: CheckResult[];
   /** Per client identity, the read-only GETs made (part of every kubelet and API server record). */
   auth?: AuthFacts;

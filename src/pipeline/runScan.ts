@@ -160,6 +160,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     timeoutMs: options.pacing.timeoutMs,
     gate: connectionGate(options.pacing.connectionsPerSecond),
     anchorsFor,
+    clusterAnchors: clusterAnchors.length > 0 ? clusterAnchors : kubeconfigAnchors,
     identities,
     lookup: scope.lookup,
     tlsScan: options.tlsScan ?? "quick",

@@ -31,6 +31,7 @@ export const FACT_ROOTS: ReadonlySet<string> = new Set([
   "tls",
   "chain",
   "validation",
+  "clusterCaValidation",
   "auth",
   "nodeProxy",
   "nodeListError",

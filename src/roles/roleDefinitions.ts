@@ -44,6 +44,11 @@ export interface RoleDefinition {
   /** What the port is designed to speak. A TLS role answering plain HTTP is a finding, not a detection error. */
   transport: "tls" | "plain";
   trustBundle: TrustBundle;
+  /**
+   * The role should have a CA distinct from the cluster's (etcd, CIS 2.7): its chain is also validated against
+   * the cluster bundle, as the `clusterCaValidation` fact.
+   */
+  caDistinctFromCluster?: boolean;
   trustedIdentity: TrustedIdentityKind;
   /** The read-only paths asked, under every identity. Nothing else is ever requested of this role. */
   paths: readonly string[];
@@ -208,6 +213,7 @@ export const ROLE_DEFINITIONS = [
     ports: { defaults: [2379], flag: "--etcd-ports", optionKey: "etcdPorts", help: "etcd client ports" },
     transport: "tls",
     trustBundle: "etcd",
+    caDistinctFromCluster: true,
     trustedIdentity: "etcd-client",
     // Never keys, never a v3 gRPC call.
     paths: ["/version", "/health"],
@@ -226,6 +232,7 @@ export const ROLE_DEFINITIONS = [
     },
     transport: "tls",
     trustBundle: "etcd",
+    caDistinctFromCluster: true,
     trustedIdentity: "etcd-client",
     paths: ["/version"],
     // The peer port serves the same /version as the client port.

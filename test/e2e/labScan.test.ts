@@ -215,6 +215,10 @@ describe("kubetls scan against the embedded lab", () => {
       ["control-plane-v1.20", 10259, "scheduler.profiling", "FAIL", ["1.4.1"], ["1.4.1"]],
       ["control-plane-profiling-off", 10257, "controller-manager.profiling", "PASS", ["1.3.2"], ["1.3.2"]],
       ["control-plane-profiling-off", 10259, "scheduler.profiling", "PASS", ["1.4.1"], ["1.4.1"]],
+      ["etcd-kubeadm", 2379, "etcd.unique-ca", "PASS", ["2.7"], ["2.7"]],
+      ["etcd-kubeadm", 2380, "etcd.unique-ca", "PASS", ["2.7"], ["2.7"]],
+      ["etcd-cluster-ca", 2379, "etcd.unique-ca", "WARN", ["2.7"], ["2.7"]],
+      ["etcd-auto-tls", 2379, "etcd.unique-ca", "INFO", ["2.7"], ["2.7"]],
       ["control-plane-v1.20", 10257, "controller-manager.bind-address", "FAIL", ["1.3.7"], ["1.3.7"]],
       ["control-plane-v1.20", 10259, "scheduler.bind-address", "FAIL", ["1.4.2"], ["1.4.2"]],
     ];
