@@ -49,6 +49,9 @@ import { HostLedger, type UnopenedEndpoint } from "./hostLedger.js";
 import type { ScanOptions } from "./scanOptions.js";
 import { toolVersion } from "./toolVersion.js";
 
+/** testssl.sh and tlsx warn a month ahead too: time to renew through a change window. */
+export const DEFAULT_EXPIRY_WARN_DAYS = 30;
+
 export class UnknownBenchmarkError extends InputError {
   constructor(benchmark: string, known: string[]) {
     super("KUBETLS_ERR_UNKNOWN_BENCHMARK", `unknown benchmark "${benchmark}" (known: ${known.join(", ")})`);
@@ -155,6 +158,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     trustedIdentity: identities.trustedForKubelets !== null,
     apiCredentials: identities.clientPair !== null || identities.kubeconfig !== null,
     tlsScan: options.tlsScan ?? "quick",
+    expiryWarnDays: options.expiryWarnDays ?? DEFAULT_EXPIRY_WARN_DAYS,
   };
   const gatherContext: GatherContext = {
     timeoutMs: options.pacing.timeoutMs,
