@@ -6,6 +6,13 @@
  * commander (test/package checks the modules an import loads).
  */
 
+// kube-bench's verdicts joined to the wire's, as --flags does: correlate(result, flags, probes).
+export {
+  correlate,
+  type FlagVerdict,
+  parseKubeBenchJson,
+  readKubeBenchFile,
+} from "./correlate/index.js";
 // The result: what `kubetls scan --format json` writes, validated by schema/kubetls-result.schema.json.
 // Operator-input errors (runScan rejects with them) are InputErrors with a stable KUBETLS_ERR_* code.
 export {
@@ -54,6 +61,8 @@ export {
 } from "./model/index.js";
 // The scan: options grouped by concern (targets, trust, pacing, identity, cluster, scope), one result.
 export { runScan, type ScanOptions, toolVersion, UnknownBenchmarkError } from "./pipeline/index.js";
+// The probes as data (probes/*.yaml), as runScan loads them.
+export { loadProbes, type Probe, type ProbeSet } from "./probes/index.js";
 // Every format the CLI writes, as pure functions of a result (REPORTERS.sarif.render(result, options)).
 export { MergeError, mergeResults, REPORTERS, type RenderOptions, type Reporter } from "./report/index.js";
 export type { RolePorts } from "./roles/index.js";

@@ -270,8 +270,17 @@ export async function resolve(specifier, context, next) {
     );
     await writeFile(
       join(consumer, "scan.mjs"),
-      `import { createTargetPlan, InputError, REPORT_FORMATS, REPORTERS, runScan } from "kubetls";
-const [target, caFile] = process.argv.slice(2);
+      `import {
+  correlate,
+  createTargetPlan,
+  InputError,
+  loadProbes,
+  readKubeBenchFile,
+  REPORT_FORMATS,
+  REPORTERS,
+  runScan,
+} from "kubetls";
+const [target, caFile, kubeBenchFile] = process.argv.slice(2);
 const result = await runScan({
   targets: createTargetPlan({ targets: [target] }),
   trust: { caFiles: [caFile], kubeletCaFiles: [] },
@@ -289,10 +298,12 @@ const refused = await runScan({
   () => null,
   (error) => ({ inputError: error instanceof InputError, code: error.code, message: error.message }),
 );
+// kube-bench's verdicts joined to the wire's, as --flags does.
+const correlation = correlate(result, await readKubeBenchFile(kubeBenchFile), (await loadProbes()).probes);
 // The CLI's reporters, callable on the library's result.
 const options = { color: false, width: 100, showClosed: false, verbose: false };
 const rendered = Object.fromEntries(REPORT_FORMATS.map((format) => [format, REPORTERS[format].render(result, options)]));
-process.stdout.write(JSON.stringify({ resolved: import.meta.resolve("kubetls"), schema, result, refused, rendered }));
+process.stdout.write(JSON.stringify({ resolved: import.meta.resolve("kubetls"), schema, result, refused, rendered, correlation }));
 `,
     );
     const loadedLog = join(work, "loaded.log");
@@ -300,14 +311,22 @@ process.stdout.write(JSON.stringify({ resolved: import.meta.resolve("kubetls"), 
     const scan = await new Promise<Run>((resolve) => {
       execFile(
         process.execPath,
-        ["--import", "./register.mjs", "scan.mjs", `${target.host}:${target.port}@kubelet`, caFile],
+        [
+          "--import",
+          "./register.mjs",
+          "scan.mjs",
+          `${target.host}:${target.port}@kubelet`,
+          caFile,
+          join(root, "test/fixtures/kube-bench/cis-1.12-node-master.json"),
+        ],
         { cwd: consumer, env: { ...cleanEnv(), KUBETLS_LOADED_LOG: loadedLog }, timeout: 120_000 },
         (error, stdout, stderr) =>
           resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr }),
       );
     });
     expectSuccess("the ESM consumer", scan);
-    const { resolved, schema, result, refused, rendered } = JSON.parse(scan.stdout) as {
+    const { resolved, schema, result, refused, rendered, correlation } = JSON.parse(scan.stdout) as {
+      correlation: { benchmark: string; controls: { control: string; wireVerdict: string | null }[] };
       resolved: string;
       schema: string;
       refused: unknown;
@@ -327,6 +346,9 @@ process.stdout.write(JSON.stringify({ resolved: import.meta.resolve("kubetls"), 
       message: expect.stringMatching(/unknown benchmark "cis-9\.9"/),
     });
 
+    // kube-bench's 4.2.9 (--tls-cert-file) meets the wire's kubelet.serving-cert PASS.
+    expect(correlation.benchmark).toBe("cis-1.12");
+    expect(correlation.controls.find((control) => control.control === "4.2.9")?.wireVerdict).toBe("PASS");
     expect(Object.keys(rendered)).toEqual(expect.arrayContaining(["table", "json", "sarif", "html"]));
     expect(JSON.parse(rendered.json ?? "")).toEqual(result);
     expect(JSON.parse(rendered.sarif ?? "")).toMatchObject({ version: "2.1.0" });
