@@ -148,7 +148,7 @@ export function addScanFlags(command: Command): Command {
     )
     .option(
       "--discovery-concurrency <n>",
-      "discovery connects in flight (default 4096, capped by the open-file limit)",
+      "discovery connects in flight (default 8192, capped by the open-file limit)",
       positiveInteger("--discovery-concurrency"),
     )
     .option(
