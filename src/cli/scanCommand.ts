@@ -110,6 +110,7 @@ async function scanPlan(
         discoveryConcurrency: flags.discoveryConcurrency,
       },
       benchmark: flags.benchmark,
+      expiryWarnDays: flags.expiryWarnDays,
     },
     {
       format,

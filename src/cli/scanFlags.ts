@@ -11,7 +11,7 @@ import {
 } from "../roles/index.js";
 import { parsePortList } from "../targets/index.js";
 import { UsageError } from "./exitCodes.js";
-import { collect, positiveInteger } from "./parseNumbers.js";
+import { collect, nonNegativeInteger, positiveInteger } from "./parseNumbers.js";
 import { addOutputFlags, REPORT_FORMATS } from "./reportFormats.js";
 
 /** The flags of `kubetls scan`, exactly as commander hands them over; one port-list flag per role. */
@@ -46,6 +46,7 @@ interface ScanFlagsBesidesRolePorts {
   dryRun?: boolean;
   allowLarge?: boolean;
   benchmark?: string;
+  expiryWarnDays: number;
   failOn: string;
   tlsScan: string;
   shard?: string;
@@ -147,7 +148,7 @@ export function addScanFlags(command: Command): Command {
     )
     .option(
       "--discovery-concurrency <n>",
-      "discovery connects in flight (default 4096, capped by the open-file limit)",
+      "discovery connects in flight (default 8192, capped by the open-file limit)",
       positiveInteger("--discovery-concurrency"),
     )
     .option(
@@ -159,6 +160,12 @@ export function addScanFlags(command: Command): Command {
     .option(
       "--benchmark <id>",
       "CIS benchmark numbering for control ids (default: newest in probes/benchmarks.yaml)",
+    )
+    .option(
+      "--expiry-warn-days <n>",
+      "WARN for serving certificates that expire within N days, on every TLS role",
+      nonNegativeInteger("--expiry-warn-days"),
+      30,
     )
     .option(
       "--tls-scan <mode>",

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Role } from "../model/index.js";
 import type { LabNode } from "./apiserverEmulator.js";
+import { withExpiryVerdict } from "./expiryExpectation.js";
 import { DEFAULT_LAB_NETWORK } from "./labNetwork.js";
 import { type LabPki, mintLabPki } from "./labPki.js";
 import type { ListenerExpectation, Posture } from "./posture.js";
@@ -120,7 +121,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const built = await Promise.all(
       inRange(chosen).map(async ({ posture, address }) => {
         const nodeName = `lab-${posture.name}`;
-        const listeners = await posture.build({
+        const made = await posture.build({
           address,
           nodeName,
           pki,
@@ -128,6 +129,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
           labNodes: () => nodes,
           recordTripwire: (entry) => tripwireConnections.push(entry),
         });
+        const listeners = made.map((listener) => withExpiryVerdict(listener));
         return { posture, address, nodeName, listeners };
       }),
     );

@@ -1,5 +1,5 @@
 import type { LookupFunction } from "node:net";
-import { Client } from "undici";
+import type { Client } from "undici";
 import { type NetError, type NetErrorCode, netError } from "../model/index.js";
 import { classifySocketError } from "./classifySocketError.js";
 import { isForbiddenKubeletPath } from "./forbiddenPaths.js";
@@ -120,7 +120,8 @@ export async function httpGet(request: HttpGetRequest): Promise<HttpOutcome> {
   );
   whole.enter("answer");
   try {
-    client = new Client(httpOrigin(target, request.tls), {
+    const { Client: UndiciClient } = await loadUndici();
+    client = new UndiciClient(httpOrigin(target, request.tls), {
       connect: connection.connect,
       headersTimeout: timeoutMs + UNDICI_CLOCK_SLACK_MS,
       bodyTimeout: timeoutMs + UNDICI_CLOCK_SLACK_MS,
@@ -161,6 +162,16 @@ export async function httpGet(request: HttpGetRequest): Promise<HttpOutcome> {
     connection.destroy();
     await client?.destroy().catch(() => undefined);
   }
+}
+
+/**
+ * undici is loaded on the first GET, not at start-up: it is the largest import (about 0.2 s), and a sweep
+ * that finds no open port never needs it.
+ */
+let undici: Promise<typeof import("undici")> | undefined;
+function loadUndici(): Promise<typeof import("undici")> {
+  undici ??= import("undici");
+  return undici;
 }
 
 /** The socket's own error wins over undici's generic report of the same failure. */

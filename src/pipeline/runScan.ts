@@ -49,6 +49,9 @@ import { HostLedger, type UnopenedEndpoint } from "./hostLedger.js";
 import type { ScanOptions } from "./scanOptions.js";
 import { toolVersion } from "./toolVersion.js";
 
+/** testssl.sh and tlsx warn a month ahead too: time to renew through a change window. */
+export const DEFAULT_EXPIRY_WARN_DAYS = 30;
+
 export class UnknownBenchmarkError extends InputError {
   constructor(benchmark: string, known: string[]) {
     super("KUBETLS_ERR_UNKNOWN_BENCHMARK", `unknown benchmark "${benchmark}" (known: ${known.join(", ")})`);
@@ -60,15 +63,15 @@ export class UnknownBenchmarkError extends InputError {
  * 3 identities x 5 paths of GETs, REQUESTS_IN_FLIGHT_PER_ENDPOINT at a time, each GET capped at three
  * phases. Every phase has its own deadline; this outer bound only guarantees a worker always moves on.
  */
-/** Discovery connects in flight when not set: enough for a filtered /16 in well under a minute. */
-const DEFAULT_DISCOVERY_CONNECTS = 4096;
+/** Discovery connects in flight when not set: a filtered /16 waits 8 connect deadlines, not 16. */
+const DEFAULT_DISCOVERY_CONNECTS = 8192;
 /**
  * Discovery connects younger than DISCOVERY_YOUNG_MS in flight at most: answers that come at once (a
  * refusal, an open port nearby) keep a small window, and only connects still pending after that (a
  * filtered port, a far network) fan out to the full discovery budget.
  */
 const DISCOVERY_YOUNG_CONNECTS = 64;
-const DISCOVERY_YOUNG_MS = 50;
+const DISCOVERY_YOUNG_MS = 5;
 /** Never more discovery connects than this towards one address. */
 const DISCOVERY_CONNECTS_PER_HOST = 16;
 /** Sockets one probed endpoint may hold at once: its handshake or hello scan, plus its GETs in flight. */
@@ -155,6 +158,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     trustedIdentity: identities.trustedForKubelets !== null,
     apiCredentials: identities.clientPair !== null || identities.kubeconfig !== null,
     tlsScan: options.tlsScan ?? "quick",
+    expiryWarnDays: options.expiryWarnDays ?? DEFAULT_EXPIRY_WARN_DAYS,
   };
   const gatherContext: GatherContext = {
     timeoutMs: options.pacing.timeoutMs,

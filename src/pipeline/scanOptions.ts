@@ -46,6 +46,8 @@ export interface ScanOptions {
   /** Raw ClientHello enumeration: quick (versions + CIS-forbidden suites), full (every suite), off. */
   tlsScan?: "quick" | "full" | "off";
   benchmark?: string;
+  /** Serving certificates expiring within this many days are a WARN; 30 when absent. */
+  expiryWarnDays?: number;
   probesDirectory?: string;
   /** Streamed as each endpoint finishes (jsonl, progress). */
   onEndpoint?: (endpoint: EndpointResult) => void | Promise<void>;

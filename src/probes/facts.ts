@@ -13,6 +13,8 @@ export interface ScanContext {
    * given with --ca-file: what a kubelet's CertificateRequest should name. Absent or empty without one.
    */
   caSubjects?: string[];
+  /** --expiry-warn-days: a serving certificate expiring in fewer whole days than this is a WARN. */
+  expiryWarnDays: number;
 }
 
 /** Everything gathered about one endpoint, before any verdict: the input of the pure probe evaluation. */

@@ -340,8 +340,14 @@ function parseCondition(value: unknown, source: string, field: string): Conditio
       `${field}.default`,
       `makes no sense with ${op}: the fact is never absent`,
     );
-  if ((op === "atLeast" || op === "greaterThan" || op === "lessThan") && typeof operand !== "number")
-    throw new ProbeFileError(source, `${field}.${op}`, "takes a number");
+  const numeric = op === "atLeast" || op === "greaterThan" || op === "lessThan";
+  const isReference = operand !== null && typeof operand === "object" && !Array.isArray(operand);
+  if (numeric && typeof operand !== "number" && !isReference)
+    throw new ProbeFileError(
+      source,
+      `${field}.${op}`,
+      "takes a number, or { fact: PATH } naming a number fact",
+    );
   if (DURATION_OPERATORS.has(op as ConditionOperator) && parseGoDuration(operand) === null)
     throw new ProbeFileError(
       source,
@@ -355,6 +361,23 @@ function parseCondition(value: unknown, source: string, field: string): Conditio
   )
     throw new ProbeFileError(source, `${field}.default`, `"${String(item.default)}" is not a Go duration`);
   const fact = factPath(item.fact, source, `${field}.fact`);
+  // A threshold the operator sets per scan (e.g. scan.expiryWarnDays) is a fact, not a literal.
+  if (numeric && isReference) {
+    const reference = operand as Record<string, unknown>;
+    if (Object.keys(reference).join() !== "fact")
+      throw new ProbeFileError(
+        source,
+        `${field}.${op}`,
+        "takes a number, or { fact: PATH } naming a number fact",
+      );
+    return {
+      fact,
+      op,
+      value: null,
+      valueFact: factPath(reference.fact, source, `${field}.${op}.fact`),
+      ...absentMeans,
+    };
+  }
   if (LIST_OPERATORS.has(op as ConditionOperator)) {
     if (Array.isArray(operand)) return { fact, op: op as ConditionOperator, value: operand, ...absentMeans };
     const reference =

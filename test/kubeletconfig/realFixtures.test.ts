@@ -135,7 +135,7 @@ function kubeletFacts(config: Record<string, unknown>, benchmark: string): Endpo
       config,
       problem: null,
     },
-    scan: { benchmark, caConfigured: true, trustedIdentity: true, apiCredentials: false },
+    scan: { benchmark, caConfigured: true, trustedIdentity: true, apiCredentials: false, expiryWarnDays: 30 },
   };
 }
 

@@ -21,7 +21,13 @@ function facts(overrides: Partial<EndpointFacts>): EndpointFacts {
     tls: { version: "TLSv1.3", cipher: "TLS_AES_256_GCM_SHA384", alpn: "http/1.1" },
     chain: [],
     validation: { trusted: true, errors: [], expiresInDays: 300 },
-    scan: { benchmark: "cis-1.12", caConfigured: true, trustedIdentity: false, apiCredentials: false },
+    scan: {
+      benchmark: "cis-1.12",
+      caConfigured: true,
+      trustedIdentity: false,
+      apiCredentials: false,
+      expiryWarnDays: 30,
+    },
     ...overrides,
   };
 }
@@ -90,7 +96,13 @@ describe("evaluateProbes on the shipped probes", async () => {
       severity: "high",
     });
     const older = facts({
-      scan: { benchmark: "cis-1.6", caConfigured: true, trustedIdentity: false, apiCredentials: false },
+      scan: {
+        benchmark: "cis-1.6",
+        caConfigured: true,
+        trustedIdentity: false,
+        apiCredentials: false,
+        expiryWarnDays: 30,
+      },
     });
     expect(statusOf(older, "kubelet.serving-cert")?.cis).toEqual(["4.2.10"]);
     expect(statusOf(older, "kubelet.https")?.cis).toEqual(["1.2.4"]);
@@ -161,7 +173,13 @@ describe("evaluateProbes on the shipped probes", async () => {
         untrusted: [probe(403, "system:anonymous")],
         trusted: [probe(403, "system:anonymous")],
       },
-      scan: { benchmark: "cis-1.12", caConfigured: true, trustedIdentity: true, apiCredentials: false },
+      scan: {
+        benchmark: "cis-1.12",
+        caConfigured: true,
+        trustedIdentity: true,
+        apiCredentials: false,
+        expiryWarnDays: 30,
+      },
     });
     expect(statusOf(anonymousTo, "kubelet.client-ca")?.status).toBe("FAIL");
     const authenticated = facts({
@@ -170,7 +188,13 @@ describe("evaluateProbes on the shipped probes", async () => {
         untrusted: [probe(401, null)],
         trusted: [probe(403, "kube-apiserver-kubelet-client")],
       },
-      scan: { benchmark: "cis-1.12", caConfigured: true, trustedIdentity: true, apiCredentials: false },
+      scan: {
+        benchmark: "cis-1.12",
+        caConfigured: true,
+        trustedIdentity: true,
+        apiCredentials: false,
+        expiryWarnDays: 30,
+      },
     });
     expect(statusOf(authenticated, "kubelet.client-ca")?.status).toBe("PASS");
   });

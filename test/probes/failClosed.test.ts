@@ -13,6 +13,7 @@ const context: ScanContext = {
   trustedIdentity: true,
   apiCredentials: true,
   tlsScan: "quick",
+  expiryWarnDays: 30,
 };
 
 function kubelet(overrides: Partial<EndpointFacts> = {}): EndpointFacts {

@@ -116,7 +116,14 @@ describe("anyNotIn and fact operands", () => {
 });
 
 function scan(benchmark: string, extra: Partial<ScanContext> = {}): ScanContext {
-  return { benchmark, caConfigured: true, trustedIdentity: false, apiCredentials: false, ...extra };
+  return {
+    benchmark,
+    caConfigured: true,
+    trustedIdentity: false,
+    apiCredentials: false,
+    expiryWarnDays: 30,
+    ...extra,
+  };
 }
 
 function endpoint(
