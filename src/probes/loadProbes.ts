@@ -271,7 +271,7 @@ function evidenceTemplate(value: unknown, when: Condition | null, source: string
       throw new ProbeFileError(
         source,
         field,
-        `{$${binding}} needs a ${binding} condition in this verdict's \`when\` (outside any \`not\`)`,
+        `{$${binding}} needs ${binding === "anyNotIn" ? "an" : "a"} ${binding} condition in this verdict's \`when\` (outside any \`not\`)`,
       );
   }
   return template;
