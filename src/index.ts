@@ -41,6 +41,8 @@ export {
   type NodeProxyProbe,
   PORT_STATES,
   type PortState,
+  REPORT_FORMATS,
+  type ReportFormat,
   ROLES,
   type Role,
   type ScanResult,
@@ -52,6 +54,8 @@ export {
 } from "./model/index.js";
 // The scan: options grouped by concern (targets, trust, pacing, identity, cluster, scope), one result.
 export { runScan, type ScanOptions, toolVersion, UnknownBenchmarkError } from "./pipeline/index.js";
+// Every format the CLI writes, as pure functions of a result (REPORTERS.sarif.render(result, options)).
+export { MergeError, mergeResults, REPORTERS, type RenderOptions, type Reporter } from "./report/index.js";
 export type { RolePorts } from "./roles/index.js";
 // Targets: createTargetPlan fills the default port of every role, so only the targets need giving.
 export { createTargetPlan, type TargetPlan, type TargetPlanFields } from "./targets/index.js";

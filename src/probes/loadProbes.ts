@@ -44,7 +44,19 @@ export function defaultProbesDirectory(): string {
  * ProbeFileError naming the file and the field: a silently skipped probe is a silently missing control.
  */
 export async function loadProbes(directory = defaultProbesDirectory()): Promise<ProbeSet> {
-  const names = (await readdir(directory)).filter((name) => name.endsWith(".yaml")).sort();
+  let entries: string[];
+  try {
+    entries = await readdir(directory);
+  } catch (error) {
+    // A package installed without its probes/ folder, or a wrong directory: say which, not a bare ENOENT.
+    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+    throw new ProbeFileError(
+      directory,
+      "(folder)",
+      `cannot be read (${code}): the probes folder ships with kubetls`,
+    );
+  }
+  const names = entries.filter((name) => name.endsWith(".yaml")).sort();
   if (!names.includes(BENCHMARKS_FILE)) {
     throw new ProbeFileError(
       join(directory, BENCHMARKS_FILE),

@@ -93,7 +93,31 @@ svg.timeline .bar-ok { fill: var(--pass); } svg.timeline .bar-soon { fill: var(-
 svg.timeline .bar-expired { fill: var(--fail); }
 svg.timeline .now { stroke: #1d2128; stroke-width: 1.5; stroke-dasharray: 4 3; }
 svg.timeline .grid { stroke: #eceef1; }
+svg.timeline .bar-future { fill: #fff; stroke: var(--error); stroke-width: 1.5; stroke-dasharray: 4 2; }
+table.leaves td.state { font-weight: 700; white-space: nowrap; }
+table.leaves tr.bar-expired td.state, table.leaves tr.bar-future td.state { color: var(--fail); }
+table.leaves tr.bar-soon td.state { color: var(--warn); } table.leaves tr.bar-ok td.state { color: var(--pass); }
+.check-detail { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 8px 14px 10px; margin: 10px 0; }
+.check-detail h3 { font-size: 14.5px; margin: 2px 0 6px; }
+.check-detail h3 small { color: var(--muted); font-weight: 400; }
+table.evidence-table { width: 100%; }
+table.evidence-table td.status { font-weight: 700; white-space: nowrap; }
+table.evidence-table td.evidence { word-break: break-word; }
+td.status.s-FAIL { color: var(--fail); } td.status.s-WARN { color: var(--warn); } td.status.s-PASS { color: var(--pass); }
+td.status.s-INFO { color: var(--info); } td.status.s-ERROR { color: var(--error); } td.status.s-SKIP { color: var(--skip); }
+p.remediation { margin: 8px 0 0; }
 footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
+/* On paper nothing can be hovered: the evidence and remediation are already text in "Findings and evidence". */
+@media print {
+  @page { size: A4 landscape; margin: 12mm; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  body { background: #fff; padding: 0; font-size: 11px; }
+  .scroll { overflow: visible; }
+  .screen-only { display: none; }
+  .check-detail, .chain, tr { break-inside: avoid; }
+  h2 { break-after: avoid; }
+  svg.timeline { max-width: 100%; }
+}
 `;
 
 function isClosed(endpoint: EndpointResult): boolean {
@@ -181,7 +205,7 @@ function matrix(endpoints: readonly EndpointResult[]): Markup {
     return markup`<tr class="endpoint-row" data-endpoint="${key}"><td class="endpoint"><code>${key}</code>${error}</td><td>${endpoint.role}</td><td>${tls}</td><td>${trustBadges(endpoint.validation)}</td>${columns.map((column) => statusCell(byId.get(column.id)))}</tr>\n`;
   });
   return markup`<h2>Checks</h2>
-<p class="note">Hover a cell for the evidence.</p>
+<p class="note">Every check's evidence and remediation follow under <i>Findings and evidence</i><span class="screen-only">; hover a cell to see its evidence here</span>.</p>
 <div class="scroll"><table class="matrix">
 <thead><tr><th>Endpoint</th><th>Role</th><th>TLS</th><th>Trust</th>${columns.map(
     (column) =>
@@ -190,6 +214,62 @@ function matrix(endpoints: readonly EndpointResult[]): Markup {
 <tbody>
 ${rows}</tbody></table></div>
 ${closedNote}`;
+}
+
+/** What needs reading first: failures, checks that could not run, doubts, then what was skipped or passed. */
+const DETAIL_ORDER: readonly CheckStatus[] = ["FAIL", "ERROR", "WARN", "INFO", "SKIP", "PASS"];
+
+interface CheckGroup {
+  first: CheckResult;
+  cis: Set<string>;
+  rows: { endpoint: string; check: CheckResult }[];
+}
+
+/**
+ * Every check as text, grouped by check id, worst first: per endpoint its status and evidence, and the
+ * remediation once per check whenever one of them is not a PASS. This is what survives print and PDF,
+ * where a cell's tooltip cannot be opened.
+ */
+function findingsSection(endpoints: readonly EndpointResult[]): Markup {
+  const listed = endpoints.filter((endpoint) => !isClosed(endpoint));
+  const groups = new Map<string, CheckGroup>();
+  for (const endpoint of listed) {
+    for (const check of endpoint.checks) {
+      const group = groups.get(check.id) ?? { first: check, cis: new Set<string>(), rows: [] };
+      for (const id of check.cis) group.cis.add(id);
+      group.rows.push({ endpoint: endpointKey(endpoint), check });
+      groups.set(check.id, group);
+    }
+  }
+  const heading = markup`<h2 id="findings">Findings and evidence</h2>
+`;
+  if (groups.size === 0)
+    return markup`${heading}<p class="note">No check ran.</p>
+`;
+  const rank = (status: CheckStatus) => DETAIL_ORDER.indexOf(status);
+  const worst = (group: CheckGroup) => Math.min(...group.rows.map(({ check }) => rank(check.status)));
+  const ordered = [...groups.values()].sort((a, b) => worst(a) - worst(b));
+  return markup`${heading}${ordered.map((group) => {
+    const rows = [...group.rows].sort((a, b) => rank(a.check.status) - rank(b.check.status));
+    const remediation = group.rows.find(({ check }) => check.status !== "PASS" && check.remediation !== "")
+      ?.check.remediation;
+    return markup`<div class="check-detail" data-check="${group.first.id}">
+<h3><code>${group.first.id}</code> ${group.first.title}${group.cis.size > 0 && markup` <small>CIS ${[...group.cis].join(", ")}</small>`} <small>${group.first.source}</small></h3>
+<table class="evidence-table"><thead><tr><th>Endpoint</th><th>Status</th><th>Evidence</th></tr></thead><tbody>
+${rows.map(
+  ({
+    endpoint,
+    check,
+  }) => markup`<tr><td class="endpoint"><code>${endpoint}</code></td><td class="${`status s-${check.status}`}">${check.status}</td><td class="evidence">${check.evidence === "" ? "—" : check.evidence}</td></tr>
+`,
+)}</tbody></table>
+${
+  remediation !== undefined &&
+  markup`<p class="remediation"><b>Remediation:</b> ${remediation}</p>
+`
+}</div>
+`;
+  })}`;
 }
 
 const MAX_WIRE_EVIDENCE = 5;
@@ -314,11 +394,20 @@ ${groups.map((group) => {
 })}`;
 }
 
+/** How a leaf stood at scan time; a leaf not valid yet is never drawn as a healthy bar. */
+type LeafState = "bar-expired" | "bar-future" | "bar-soon" | "bar-ok";
+
 interface Bar {
   label: string;
   endpoints: string[];
+  /** NaN when the certificate's notBefore could not be read. */
+  notBefore: number;
   notAfter: number;
   days: number;
+  /** Some endpoint serving this leaf has tls.cert-expiry WARN: within the scan's --expiry-warn-days. */
+  warned: boolean;
+  /** Some endpoint serving it has tls.cert-expiry PASS: beyond the scan's threshold. */
+  cleared: boolean;
 }
 
 function timelineBars(endpoints: readonly EndpointResult[], scanTime: number): Bar[] {
@@ -331,13 +420,41 @@ function timelineBars(endpoints: readonly EndpointResult[], scanTime: number): B
     const bar = bars.get(leaf.sha256) ?? {
       label: leaf.subject,
       endpoints: [],
+      notBefore: Date.parse(leaf.notBefore),
       notAfter,
       days: Math.floor((notAfter - scanTime) / DAY_MS),
+      warned: false,
+      cleared: false,
     };
     bar.endpoints.push(endpointKey(endpoint));
+    const expiry = endpoint.checks.find((check) => check.id === "tls.cert-expiry")?.status;
+    if (expiry === "WARN") bar.warned = true;
+    if (expiry === "PASS") bar.cleared = true;
     bars.set(leaf.sha256, bar);
   }
   return [...bars.values()].sort((a, b) => a.notAfter - b.notAfter);
+}
+
+/** The scan's own verdict decides "expiring" when it judged the leaf; else the page's 30 days. */
+function leafState(bar: Bar, scanTime: number): LeafState {
+  if (bar.days < 0 || bar.notAfter < scanTime) return "bar-expired";
+  if (bar.notBefore > scanTime) return "bar-future";
+  if (bar.warned) return "bar-soon";
+  if (bar.cleared) return "bar-ok";
+  return bar.days < EXPIRY_WARNING_DAYS ? "bar-soon" : "bar-ok";
+}
+
+function leafStateWords(bar: Bar, state: LeafState): string {
+  switch (state) {
+    case "bar-expired":
+      return `expired ${Math.max(-bar.days, 0)} days before the scan`;
+    case "bar-future":
+      return `not valid until ${dateOnly(new Date(bar.notBefore).toISOString())}`;
+    case "bar-soon":
+      return `expires in ${bar.days} days (soon)`;
+    case "bar-ok":
+      return `expires in ${bar.days} days`;
+  }
 }
 
 /** An inline SVG: one bar per distinct leaf from scan time to its notAfter (back to it, red, once expired). */
@@ -360,31 +477,37 @@ function timeline(endpoints: readonly EndpointResult[], scanTime: number): Marku
   const span = Math.max(end - start, DAY_MS);
   const x = (time: number) => labelWidth + ((time - start) / span) * (right - labelWidth);
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((fraction) => start + fraction * span);
+  const states = bars.map((bar) => leafState(bar, scanTime));
   const rows = bars.map((bar, i) => {
     const y = top + i * rowHeight;
-    const className = bar.days < 0 ? "bar-expired" : bar.days < EXPIRY_WARNING_DAYS ? "bar-soon" : "bar-ok";
-    const from = Math.min(x(scanTime), x(bar.notAfter));
-    const barWidth = Math.max(2, Math.abs(x(bar.notAfter) - x(scanTime)));
-    const when = bar.days < 0 ? `expired ${-bar.days} days before the scan` : `expires in ${bar.days} days`;
+    const className = states[i] ?? "bar-ok";
+    // A leaf not valid yet is drawn over its own validity, outlined: it is not good now, whatever its end.
+    const startsAt = className === "bar-future" ? bar.notBefore : scanTime;
+    const from = Math.min(x(startsAt), x(bar.notAfter));
+    const barWidth = Math.max(2, Math.abs(x(bar.notAfter) - x(startsAt)));
+    const when = leafStateWords(bar, className);
     const servedBy =
       bar.endpoints.length === 1 ? bar.endpoints[0] : `${bar.endpoints[0]} +${bar.endpoints.length - 1}`;
-    return markup`<g class="${`leaf ${className}`}"><text x="8" y="${y + 16}">${truncate(bar.label, 30)} · ${servedBy ?? ""}</text><rect class="${`bar ${className}`}" x="${from.toFixed(1)}" y="${y + 5}" width="${barWidth.toFixed(1)}" height="${rowHeight - 10}" rx="2"><title>${`${bar.label}\n${bar.endpoints.join(", ")}\nnotAfter ${new Date(bar.notAfter).toISOString()} (${when})`}</title></rect><text class="tick" x="${(Math.max(x(scanTime), x(bar.notAfter)) + 4).toFixed(1)}" y="${y + 16}">${bar.days}d</text></g>\n`;
+    const tick = className === "bar-future" ? "not yet valid" : `${bar.days}d`;
+    return markup`<g class="${`leaf ${className}`}"><text x="8" y="${y + 16}">${truncate(bar.label, 30)} · ${servedBy ?? ""}</text><rect class="${`bar ${className}`}" x="${from.toFixed(1)}" y="${y + 5}" width="${barWidth.toFixed(1)}" height="${rowHeight - 10}" rx="2"><title>${`${bar.label}\n${bar.endpoints.join(", ")}\nnotAfter ${new Date(bar.notAfter).toISOString()} (${when})`}</title></rect><text class="tick" x="${(Math.max(x(scanTime), x(bar.notAfter)) + 4).toFixed(1)}" y="${y + 16}">${tick}</text></g>\n`;
   });
   const omitted = all.length - bars.length;
-  return markup`${heading}<p class="note">From scan time (dashed line) to each leaf's notAfter: red expired, amber under ${EXPIRY_WARNING_DAYS} days.</p>
+  const leafTable = markup`<table class="leaves"><thead><tr><th>Leaf</th><th>Served by</th><th>Valid</th><th>At scan time</th></tr></thead><tbody>
+${bars.map((bar, i) => markup`<tr class="${states[i] ?? "bar-ok"}"><td>${bar.label}</td><td>${bar.endpoints.map((endpoint, j) => markup`${j > 0 && ", "}<code>${endpoint}</code>`)}</td><td>${Number.isNaN(bar.notBefore) ? "?" : dateOnly(new Date(bar.notBefore).toISOString())} → ${dateOnly(new Date(bar.notAfter).toISOString())}</td><td class="state">${leafStateWords(bar, states[i] ?? "bar-ok")}</td></tr>\n`)}</tbody></table>\n`;
+  return markup`${heading}<p class="note">From scan time (dashed line) to each leaf's notAfter: red expired, amber expiring (the scan's tls.cert-expiry WARN, else under ${EXPIRY_WARNING_DAYS} days), outlined not valid yet (drawn over its validity).</p>
 <svg class="timeline" viewBox="${`0 0 ${width} ${height}`}" width="${width}" height="${height}" role="img" aria-label="Leaf certificate expiry timeline">
 ${ticks.map((time) => {
   const tx = x(time).toFixed(1);
   return markup`<line class="grid" x1="${tx}" x2="${tx}" y1="${top - 6}" y2="${height - 8}"/><text class="tick" x="${tx}" y="18" text-anchor="middle">${new Date(time).toISOString().slice(0, 10)}</text>\n`;
 })}${rows}<line class="now" x1="${x(scanTime).toFixed(1)}" x2="${x(scanTime).toFixed(1)}" y1="${top - 8}" y2="${height - 8}"/>
 </svg>
-${omitted > 0 && markup`<p class="note">${plural(omitted, "more leaf")} expiring later not drawn.</p>\n`}`;
+${leafTable}${omitted > 0 && markup`<p class="note">${plural(omitted, "more leaf")} expiring later not drawn.</p>\n`}`;
 }
 
 /**
- * The run as one self-contained HTML page: summary counts, an endpoint × check matrix (hover for the
- * evidence), the flags-vs-wire correlation when given, every served chain drawn leaf first, and an
- * inline-SVG expiry timeline. No script, no external resource, and a Content-Security-Policy that
+ * The run as one self-contained, printable HTML page: summary counts, an endpoint × check matrix, the
+ * flags-vs-wire correlation when given, every check's evidence and remediation as text, every served chain
+ * drawn leaf first, and an inline-SVG expiry timeline with the same facts in a table. No script, no external resource, and a Content-Security-Policy that
  * forbids both, so a string from the network can neither run nor fetch even if it got through the
  * escaping that `markup` applies to every interpolated string.
  */
@@ -402,7 +525,7 @@ export function formatHtml(result: ScanResult): string {
 <style>${new Markup(STYLE)}</style>
 </head>
 <body>
-${header(result, endpoints)}${invalidTargets(result.targets.invalid)}${matrix(endpoints)}${correlationSection(result.correlation)}${configContradictionSection(result.configContradictions)}${chainsSection(endpoints, scanTime)}${timeline(endpoints, scanTime)}<footer>Written by ${result.tool.name} ${result.tool.version} from the scan that finished ${result.finishedAt}.</footer>
+${header(result, endpoints)}${invalidTargets(result.targets.invalid)}${matrix(endpoints)}${correlationSection(result.correlation)}${configContradictionSection(result.configContradictions)}${findingsSection(endpoints)}${chainsSection(endpoints, scanTime)}${timeline(endpoints, scanTime)}<footer>Written by ${result.tool.name} ${result.tool.version} from the scan that finished ${result.finishedAt}.</footer>
 </body>
 </html>\n`;
   return page.text;

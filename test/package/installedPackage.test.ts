@@ -270,7 +270,7 @@ export async function resolve(specifier, context, next) {
     );
     await writeFile(
       join(consumer, "scan.mjs"),
-      `import { createTargetPlan, InputError, runScan } from "kubetls";
+      `import { createTargetPlan, InputError, REPORT_FORMATS, REPORTERS, runScan } from "kubetls";
 const [target, caFile] = process.argv.slice(2);
 const result = await runScan({
   targets: createTargetPlan({ targets: [target] }),
@@ -289,7 +289,10 @@ const refused = await runScan({
   () => null,
   (error) => ({ inputError: error instanceof InputError, code: error.code, message: error.message }),
 );
-process.stdout.write(JSON.stringify({ resolved: import.meta.resolve("kubetls"), schema, result, refused }));
+// The CLI's reporters, callable on the library's result.
+const options = { color: false, width: 100, showClosed: false, verbose: false };
+const rendered = Object.fromEntries(REPORT_FORMATS.map((format) => [format, REPORTERS[format].render(result, options)]));
+process.stdout.write(JSON.stringify({ resolved: import.meta.resolve("kubetls"), schema, result, refused, rendered }));
 `,
     );
     const loadedLog = join(work, "loaded.log");
@@ -304,10 +307,11 @@ process.stdout.write(JSON.stringify({ resolved: import.meta.resolve("kubetls"), 
       );
     });
     expectSuccess("the ESM consumer", scan);
-    const { resolved, schema, result, refused } = JSON.parse(scan.stdout) as {
+    const { resolved, schema, result, refused, rendered } = JSON.parse(scan.stdout) as {
       resolved: string;
       schema: string;
       refused: unknown;
+      rendered: Record<string, string>;
       result: { endpoints: ScannedEndpoint[] };
     };
     expect(fileURLToPath(resolved)).toBe(join(installed, "dist/src/index.js"));
@@ -322,6 +326,11 @@ process.stdout.write(JSON.stringify({ resolved: import.meta.resolve("kubetls"), 
       code: "KUBETLS_ERR_UNKNOWN_BENCHMARK",
       message: expect.stringMatching(/unknown benchmark "cis-9\.9"/),
     });
+
+    expect(Object.keys(rendered)).toEqual(expect.arrayContaining(["table", "json", "sarif", "html"]));
+    expect(JSON.parse(rendered.json ?? "")).toEqual(result);
+    expect(JSON.parse(rendered.sarif ?? "")).toMatchObject({ version: "2.1.0" });
+    expect(rendered.table).toContain(`${target.host}:${target.port}`);
 
     const loaded = (await readFile(loadedLog, "utf8")).split("\n").filter((url) => url !== "");
     // The log is real: it saw the entry and the scanner behind it.

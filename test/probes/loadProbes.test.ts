@@ -168,6 +168,19 @@ describe("loadProbes", () => {
     );
   });
 
+  it("names a probes folder that cannot be read, as a probe-file input error", async () => {
+    const missing = join(await mkdtemp(join(tmpdir(), "kubetls-probes-")), "absent");
+    const failure = await loadProbes(missing).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(ProbeFileError);
+    expect((failure as ProbeFileError).code).toBe("KUBETLS_ERR_PROBE_FILE");
+    expect((failure as ProbeFileError).message).toBe(
+      `${missing}: (folder): cannot be read (ENOENT): the probes folder ships with kubetls`,
+    );
+  });
+
   it("rejects a duplicate probe id and a fallback that is not last", async () => {
     const directory = await probesCopy();
     await cp(join(directory, "kubelet-https.yaml"), join(directory, "kubelet-https-copy.yaml"));

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import type { Correlation, EndpointResult, ScanResult } from "../../src/model/index.js";
 import { formatHtml } from "../../src/report/index.js";
-import { allEndpoints, scanResult } from "./fixtures.js";
+import { allEndpoints, goodKubelet, scanResult } from "./fixtures.js";
 import { HOSTILE_ATTRIBUTE, HOSTILE_CN, hostileResult, rawUnsafeCharacters } from "./hostile.js";
 
 const run = promisify(execFile);
@@ -66,6 +66,65 @@ const correlation: Correlation = {
   ],
 };
 
+/**
+ * Two more kubelets: one serving a leaf valid only from 2035 to 2036 (a healthy-looking span, but not valid at
+ * scan time), one whose 100-day leaf the scan's tls.cert-expiry judged WARN (run with --expiry-warn-days 120).
+ */
+function withLeafDates(): ScanResult {
+  const base = reportResult();
+  const leaf = goodKubelet.chain[0];
+  if (leaf === undefined) throw new Error("goodKubelet serves no chain");
+  const expiryCheck = (status: "WARN" | "FAIL", evidence: string) => ({
+    id: "tls.cert-expiry",
+    title: "The serving certificate is valid now and does not expire within --expiry-warn-days",
+    cis: [],
+    status,
+    severity: "medium" as const,
+    source: "wire" as const,
+    evidence,
+    remediation: "Renew the serving certificate before it expires.",
+  });
+  const future: EndpointResult = {
+    ...goodKubelet,
+    host: "10.0.0.90",
+    chain: [
+      {
+        ...leaf,
+        sha256: "f".repeat(64),
+        notBefore: "2035-01-01T00:00:00.000Z",
+        notAfter: "2036-01-01T00:00:00.000Z",
+      },
+    ],
+    validation: { trusted: false, errors: ["not-yet-valid"], expiresInDays: 3865 },
+    checks: [
+      expiryCheck("FAIL", "a certificate of the served chain is not valid yet (2035-01-01 to 2036-01-01)"),
+    ],
+  };
+  const notAfter = new Date(Date.parse(base.finishedAt) + 100.5 * DAY_MS).toISOString();
+  const warned: EndpointResult = {
+    ...goodKubelet,
+    host: "10.0.0.91",
+    chain: [{ ...leaf, sha256: "e".repeat(64), notAfter }],
+    validation: { trusted: true, errors: [], expiresInDays: 100 },
+    checks: [expiryCheck("WARN", "expires in 100 days, within --expiry-warn-days 120")],
+  };
+  return scanResult([...withConsistentExpiry(allEndpoints, base.finishedAt), future, warned]);
+}
+
+/** The page as a reader sees it without hovering: tags and attributes (titles included) removed. */
+function visibleText(html: string): string {
+  return html
+    .replace(/<title>[\s\S]*?<\/title>/g, " ")
+    .replace(/<style>[\s\S]*?<\/style>/g, " ")
+    .replace(/<[^>]*>/g, " ")
+    .replace(/&amp;/g, "&")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/\s+/g, " ");
+}
+
 function count(text: string, pattern: RegExp): number {
   return [...text.matchAll(pattern)].length;
 }
@@ -120,6 +179,31 @@ describe("formatHtml, as text", () => {
     expect(count(html, /<rect class="bar bar-ok"/g)).toBe(2);
   });
 
+  it("shows every check's evidence, and the remediation of every check that did not pass, as text", () => {
+    const text = visibleText(html);
+    const listed = allEndpoints.filter((endpoint) => endpoint.error?.code !== "refused");
+    for (const check of listed.flatMap((endpoint) => endpoint.checks)) {
+      if (check.evidence !== "") expect(text).toContain(check.evidence.replace(/\s+/g, " "));
+      if (check.status !== "PASS" && check.remediation !== "")
+        expect(text).toContain(`Remediation: ${check.remediation}`);
+    }
+    // Worst first: the first check detail on the page is a FAIL.
+    expect(html.indexOf('class="status s-FAIL"')).toBeLessThan(html.indexOf('class="status s-PASS"'));
+  });
+
+  it("marks a not-yet-valid leaf (2035-2036) and an expiring one, never as a healthy green bar", () => {
+    const page = formatHtml(withLeafDates());
+    expect(count(page, /<rect class="bar bar-future"/g)).toBe(1);
+    // The 100-day leaf is amber because the scan warned about it, not by the page's 30 days.
+    expect(count(page, /<rect class="bar bar-soon"/g)).toBe(2);
+    expect(count(page, /<rect class="bar bar-ok"/g)).toBe(2);
+    const text = visibleText(page);
+    expect(text).toContain("not valid until 2035-01-01");
+    expect(text).toContain("2035-01-01 → 2036-01-01");
+    expect(text).toContain("expires in 100 days (soon)");
+    expect(text).toMatch(/expired \d+ days before the scan/);
+  });
+
   it("renders the correlation, contradictions marked; says so when there is none", () => {
     expect(html).toContain('<tr class="control contradiction"><td><code>4.2.1</code>');
     expect(html).toContain('<tr class="control wire-only">');
@@ -156,6 +240,12 @@ if (!haveChromium && process.env.CI === "true") {
   throw new Error(`${CHROMIUM} is missing; scripts/ensure-test-tools.sh installs it`);
 }
 if (!haveChromium) console.warn(`skipping the Chromium rendering tests: ${CHROMIUM} not found`);
+/** poppler-utils' pdftotext reads back what Chromium printed; ensure-test-tools.sh installs it too. */
+const PDFTOTEXT = "/usr/bin/pdftotext";
+const havePdfToText = existsSync(PDFTOTEXT);
+if (!havePdfToText && process.env.CI === "true") {
+  throw new Error(`${PDFTOTEXT} is missing; scripts/ensure-test-tools.sh installs it (poppler-utils)`);
+}
 
 describe.skipIf(!haveChromium)("formatHtml, rendered by headless Chromium", () => {
   const work = mkdtempSync(join(tmpdir(), "kubetls-html-"));
@@ -212,6 +302,26 @@ describe.skipIf(!haveChromium)("formatHtml, rendered by headless Chromium", () =
     await chromium(file, `--screenshot=${join(screenshots, "report.png")}`);
     expect(statSync(join(screenshots, "report.png")).size).toBeGreaterThan(20_000);
   });
+
+  it.skipIf(!havePdfToText)(
+    "prints to PDF with every evidence and remediation in the printed text, and the not-yet-valid leaf marked",
+    async () => {
+      const result = withLeafDates();
+      const file = write("print.html", formatHtml(result));
+      const pdf = join(work, "print.pdf");
+      await chromium(file, `--print-to-pdf=${pdf}`, "--no-pdf-header-footer");
+      const { stdout } = await run(PDFTOTEXT, [pdf, "-"], { maxBuffer: 64 * 1024 * 1024 });
+      const printed = stdout.replace(/\s+/g, " ");
+      const listed = result.endpoints.filter((endpoint) => endpoint.error?.code !== "refused");
+      for (const check of listed.flatMap((endpoint) => endpoint.checks)) {
+        if (check.evidence !== "") expect(printed).toContain(check.evidence.replace(/\s+/g, " "));
+        if (check.status !== "PASS" && check.remediation !== "") expect(printed).toContain(check.remediation);
+      }
+      expect(printed).toContain("not valid until 2035-01-01");
+      // The screen-only hint about hovering is not printed.
+      expect(printed).not.toContain("hover a cell");
+    },
+  );
 
   it("shows hostile strings as text: no script element, no injected attribute", async () => {
     const file = write("hostile.html", formatHtml({ ...hostileResult(), correlation }));
