@@ -11,6 +11,7 @@ export type { ConfigContradiction, ContradictionSide } from "./configContradicti
 export type { Agreement, ControlCorrelation, Correlation, FlagStatus } from "./correlation.js";
 export { type Endpoint, endpointKey, ROLES, type Role } from "./endpoint.js";
 export type {
+  AnonymousNodeProxyProbe,
   AuthFacts,
   AuthProbe,
   ClientCertRequest,

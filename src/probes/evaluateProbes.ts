@@ -28,6 +28,7 @@ export function evaluateProbes(probes: readonly Probe[], facts: EndpointFacts): 
         source: probe.checkSource,
         evidence: renderEvidence(chosen?.evidence ?? "", facts, { anyNotIn, matches }),
         remediation: probe.remediation,
+        ...(chosen?.critical ? { critical: true as const } : {}),
       };
     });
 }

@@ -11,6 +11,7 @@ import {
 import { paint, type Style } from "./color.js";
 import { formatConfigContradictionTable } from "./configContradictionTable.js";
 import { formatCorrelationTable } from "./correlationTable.js";
+import { withCriticalLabel } from "./criticalFinding.js";
 import { sortEndpoints } from "./order.js";
 import { endpointMatrixLines } from "./table.js";
 import { displayWidth, printable, wrapWords } from "./text.js";
@@ -56,7 +57,9 @@ function cisOf(check: CheckResult): string {
 }
 
 function findingText(check: CheckResult): string {
-  return printable(check.evidence === "" ? check.title : `${check.title}: ${check.evidence}`);
+  return printable(
+    withCriticalLabel(check, check.evidence === "" ? check.title : `${check.title}: ${check.evidence}`),
+  );
 }
 
 function paintIf(color: boolean, text: string, style: Style | undefined): string {
@@ -75,6 +78,7 @@ function leadingFindings(endpoints: readonly EndpointResult[]): Finding[] {
       .filter((check) => LEAD_ORDER.includes(check.status))
       .map((check) => ({
         order,
+        critical: check.critical === true,
         finding: {
           status: check.status,
           cis: cisOf(check),
@@ -83,7 +87,13 @@ function leadingFindings(endpoints: readonly EndpointResult[]): Finding[] {
         },
       })),
   );
-  findings.sort((a, b) => statusRank(a.finding.status) - statusRank(b.finding.status) || a.order - b.order);
+  // Critical findings lead: they are the ones to act on first.
+  findings.sort(
+    (a, b) =>
+      Number(b.critical) - Number(a.critical) ||
+      statusRank(a.finding.status) - statusRank(b.finding.status) ||
+      a.order - b.order,
+  );
   return findings.map(({ finding }) => finding);
 }
 
@@ -213,9 +223,10 @@ function detailLines(endpoints: readonly EndpointResult[], width: number, color:
     for (const check of endpoint.checks) {
       const status = paintIf(color, check.status, STATUS_STYLE[check.status]);
       lines.push(
-        ...indented(`${check.status} ${cisOf(check)} ${check.id}: ${check.title}`, "  ").map((line, i) =>
-          i === 0 ? line.replace(check.status, status) : line,
-        ),
+        ...indented(
+          `${check.status} ${cisOf(check)} ${check.id}: ${withCriticalLabel(check, check.title)}`,
+          "  ",
+        ).map((line, i) => (i === 0 ? line.replace(check.status, status) : line)),
       );
       if (check.evidence !== "") lines.push(...indented(`evidence: ${printable(check.evidence)}`, "      "));
       if (check.status !== "PASS" && check.remediation !== "") {

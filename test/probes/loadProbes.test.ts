@@ -152,6 +152,11 @@ describe("loadProbes", () => {
       /verdicts\[2\]\.evidence: unknown placeholder \{\$offending\} \(known: \{\$anyNotIn\}, \{\$matches\}\)/,
     );
     await expectLoadError(
+      (text) => text.replace("  - status: PASS\n", "  - status: PASS\n    critical: true\n"),
+      file,
+      /verdicts\[\d+\]\.critical: only a FAIL verdict can be critical/,
+    );
+    await expectLoadError(
       (text) => text.replace("no suite outside the {scan.benchmark}", "no suite outside {$anyNotIn}"),
       file,
       /verdicts\[6\]\.evidence: \{\$anyNotIn\} needs an anyNotIn condition/,
