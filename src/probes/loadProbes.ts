@@ -279,11 +279,11 @@ function evidenceTemplate(value: unknown, when: Condition | null, source: string
         field,
         `unknown placeholder {${inner}} (known: ${EVIDENCE_BINDINGS.map((name) => `{$${name}}`).join(", ")})`,
       );
-    if (binding === "anyNotIn" && !(when && hasOperator(when, "anyNotIn")))
+    if ((binding === "anyNotIn" || binding === "matches") && !(when && hasOperator(when, binding)))
       throw new ProbeFileError(
         source,
         field,
-        "{$anyNotIn} needs an anyNotIn condition in this verdict's `when` (outside any `not`)",
+        `{$${binding}} needs ${binding === "anyNotIn" ? "an" : "a"} ${binding} condition in this verdict's \`when\` (outside any \`not\`)`,
       );
   }
   return template;
