@@ -28,6 +28,7 @@ export { PORT_STATES, type PortState, stateOfFailedConnect } from "./portState.j
 export {
   findReportFormat,
   formatForPath,
+  MERGEABLE_FORMATS,
   REPORT_FORMAT_CATALOG,
   REPORT_FORMATS,
   type ReportFormat,
