@@ -237,32 +237,48 @@ function detailLines(endpoints: readonly EndpointResult[], width: number, color:
   return lines;
 }
 
-/** A section written for wide output, fitted to `width`: each line wrapped under its own indentation. */
+/** Where a control's own line continues: under its explanation, which the section indents this far. */
+const SECTION_TEXT_INDENT = "           ";
+
+/**
+ * A section written for wide output, fitted to `width`: each line wrapped with its spacing kept, continuing
+ * under its own text (a control line under the explanation column, a `·` item under its words).
+ */
 function fitSection(text: string, width: number): string[] {
   return text
     .trimEnd()
     .split("\n")
     .flatMap((line) => {
       const indent = /^\s*/.exec(line)?.[0] ?? "";
-      return wrapKeepingSpaces(line.slice(indent.length), Math.max(width - indent.length, 1)).map(
-        (wrapped) => indent + wrapped,
+      const rest = line.slice(indent.length);
+      const continuation = rest.startsWith("· ")
+        ? `${indent}  `
+        : indent.length > 0 && indent.length < SECTION_TEXT_INDENT.length
+          ? SECTION_TEXT_INDENT
+          : indent;
+      const [first = "", ...more] = wrapKeepingSpaces(
+        rest,
+        width - indent.length,
+        width - continuation.length,
       );
+      return [indent + first, ...more.map((wrapped) => continuation + wrapped)];
     });
 }
 
 /** Like wrapWords, but the spacing between words on a line stays as written (columns aligned by padding). */
-function wrapKeepingSpaces(text: string, width: number): string[] {
+function wrapKeepingSpaces(text: string, firstWidth: number, restWidth: number): string[] {
   const lines: string[] = [];
   let line = "";
   let gap = "";
+  const room = () => Math.max(lines.length === 0 ? firstWidth : restWidth, 1);
   for (const [, word, space] of text.matchAll(/(\S+)(\s*)/g)) {
     if (word === undefined) continue;
-    if (line !== "" && displayWidth(line + gap + word) > width) {
+    if (line !== "" && displayWidth(line + gap + word) > room()) {
       lines.push(line);
       line = "";
     }
-    if (line === "" && displayWidth(word) > width) {
-      const pieces = wrapWords(word, width);
+    if (line === "" && displayWidth(word) > room()) {
+      const pieces = wrapWords(word, room());
       lines.push(...pieces.slice(0, -1));
       line = pieces.at(-1) ?? "";
     } else line = line === "" ? word : line + gap + word;
