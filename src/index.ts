@@ -17,6 +17,7 @@ export {
 // Operator-input errors (runScan rejects with them) are InputErrors with a stable KUBETLS_ERR_* code.
 export {
   type Agreement,
+  type AnonymousNodeProxyProbe,
   type AuthFacts,
   type AuthProbe,
   type CertificateSummary,

@@ -37,8 +37,28 @@ export function registerLabCommand(program: Command): void {
     });
 }
 
-/** One line per listener: where it is, what it imitates; then the CA file a scan should trust. */
-export function describeLab(lab: Lab): string {
+/** The terminal's width, else $COLUMNS, else 100: the same rule as the table report's. */
+function outputWidth(): number {
+  if (process.stdout.isTTY && (process.stdout.columns ?? 0) > 0) return process.stdout.columns;
+  const fromEnv = Number(process.env.COLUMNS);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 100;
+}
+
+/** Greedy word wrap; a word longer than the line stays whole on its own line. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ").filter(Boolean)) {
+    if (line !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  return line === "" ? lines : [...lines, line];
+}
+
+/** Per posture: where it listens, then what it imitates, wrapped to the terminal under its column. */
+export function describeLab(lab: Lab, width = outputWidth()): string {
   const lines = [`kubetls lab on ${lab.targetRange} (cluster CA: ${lab.caFile})`];
   for (const posture of lab.postures) {
     const where =
@@ -49,7 +69,9 @@ export function describeLab(lab: Lab): string {
               (listener) => `${endpointKey({ host: posture.address, port: listener.port })} ${listener.role}`,
             )
             .join(", ");
-    lines.push(`  ${posture.name.padEnd(26)} ${where}\n  ${"".padEnd(26)} ${posture.summary}`);
+    const column = `  ${"".padEnd(26)} `;
+    lines.push(`  ${posture.name.padEnd(26)} ${where}`);
+    for (const line of wrap(posture.summary, Math.max(width - column.length, 20))) lines.push(column + line);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -1,10 +1,10 @@
-import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { configContradictions } from "../correlate/index.js";
-import type { ScanResult } from "../model/index.js";
+import { configContradictions, correlate, readKubeBenchFile } from "../correlate/index.js";
+import { loadProbes } from "../probes/index.js";
 import { mergeResults } from "../report/index.js";
-import { EXIT, UsageError } from "./exitCodes.js";
+import { EXIT } from "./exitCodes.js";
 import { hasFindingsAtOrAbove, parseFailOn } from "./failOn.js";
+import { readMergeInput } from "./mergeInput.js";
 import { openSink } from "./output.js";
 import { renderReport } from "./renderReport.js";
 import { chooseReportFormat, REPORT_FORMATS } from "./reportFormats.js";
@@ -14,6 +14,7 @@ interface MergeFlags {
   output?: string;
   failOn: string;
   verbose?: boolean;
+  flags?: string;
 }
 
 /** `kubetls merge shard-*.json`: one report from the shards of an Indexed Job. */
@@ -21,13 +22,17 @@ export function registerMergeCommand(program: Command): void {
   program
     .command("merge")
     .description("merge JSON results (e.g. the shards of a --shard sweep) into one report")
-    .argument("<files...>", "kubetls JSON results (--format json)")
+    .argument("<files...>", "kubetls JSON results (--format json); other formats are refused, named")
     .option(
       "--format <format>",
       `report format: ${REPORT_FORMATS.join(", ")} (default: from -o's extension, else json)`,
     )
     .option("-o, --output <file>", "write the report to FILE instead of stdout")
     .option("-v, --verbose", "the table lists every endpoint with its evidence and remediation")
+    .option(
+      "--flags <file>",
+      "kube-bench's --json output: join it to the merged result per control (shards' own joins cannot be added up)",
+    )
     .option(
       "--fail-on <status>",
       "exit 1 when any check is at or above FAIL|ERROR|WARN|INFO, or none",
@@ -36,9 +41,17 @@ export function registerMergeCommand(program: Command): void {
     .action(async (files: string[], flags: MergeFlags) => {
       const format = chooseReportFormat(flags.format, flags.output, "json");
       const failOn = parseFailOn(flags.failOn);
-      const results = await Promise.all(files.map(readResult));
+      // A bad kube-bench file costs nothing: it is read before the results.
+      const flagVerdicts = flags.flags === undefined ? null : await readKubeBenchFile(flags.flags);
+      const results = await Promise.all(files.map(readMergeInput));
       // MergeError is an InputError: the CLI's one mapping makes it exit 2.
       const merged = mergeResults(results);
+      if (flagVerdicts !== null)
+        merged.correlation = correlate(merged, flagVerdicts, (await loadProbes()).probes);
+      else if (results.length > 1 && results.some((result) => result.correlation !== undefined))
+        process.stderr.write(
+          "kubetls: the inputs' kube-bench correlations are left out: give merge --flags FILE to join the merged result\n",
+        );
       // A node's config and wire checks may come from different shards: judge the pairs on the whole.
       merged.configContradictions = configContradictions(merged.endpoints);
       const sink = await openSink(flags.output);
@@ -58,22 +71,4 @@ export function registerMergeCommand(program: Command): void {
       await sink.close();
       process.exitCode = hasFindingsAtOrAbove(merged, failOn) ? EXIT.findings : EXIT.ok;
     });
-}
-
-async function readResult(path: string): Promise<ScanResult> {
-  let document: unknown;
-  try {
-    document = JSON.parse(await readFile(path, "utf8"));
-  } catch (error) {
-    throw new UsageError(`${path}: not a readable JSON file (${(error as Error).message})`);
-  }
-  const candidate = document as Partial<ScanResult> | null;
-  if (
-    candidate?.schemaVersion !== 1 ||
-    !Array.isArray(candidate.endpoints) ||
-    typeof candidate.benchmark !== "string"
-  ) {
-    throw new UsageError(`${path}: not a kubetls result (schemaVersion 1, from --format json)`);
-  }
-  return candidate as ScanResult;
 }

@@ -27,7 +27,7 @@ export interface ClusterPhaseOptions {
 /** The facts the cluster phase adds to an API server's record. */
 export type ClusterFacts = Pick<
   EndpointResult,
-  "nodeProxy" | "nodeListError" | "nodeProxyLeftOut" | "clusterCuts"
+  "nodeProxy" | "anonymousNodeProxy" | "nodeListError" | "nodeProxyLeftOut" | "clusterCuts"
 >;
 
 /**
@@ -84,6 +84,7 @@ async function clusterFactsWithinDeadline(
   }).then(
     (evidence): ClusterFacts => ({
       nodeProxy: evidence.probes,
+      ...(evidence.anonymous ? { anonymousNodeProxy: evidence.anonymous } : {}),
       ...(evidence.listingError ? { nodeListError: evidence.listingError } : {}),
       ...(evidence.leftOut.length > 0 ? { nodeProxyLeftOut: evidence.leftOut } : {}),
       ...(evidence.cuts.length > 0 ? { clusterCuts: evidence.cuts } : {}),

@@ -8,6 +8,7 @@ import {
   nodeProxyGet,
 } from "../kubeconfig/index.js";
 import {
+  type AnonymousNodeProxyProbe,
   type EndpointResult,
   endpointKey,
   type NetError,
@@ -41,6 +42,8 @@ const MAX_NAME_LOOKUPS = 50;
 
 export interface NodeProxyEvidence {
   probes: NodeProxyProbe[];
+  /** The node proxy asked with no credentials at all, for one of the nodes asked; null when none was asked. */
+  anonymous: AnonymousNodeProxyProbe | null;
   /** Why GET /api/v1/nodes failed (e.g. 403: these credentials may not list nodes), when no node was read. */
   listingError: NetError | null;
   /** Listed nodes not asked about, each with the address and rule that kept it out. */
@@ -131,9 +134,31 @@ export async function gatherNodeProxyEvidence(
   );
   return {
     probes,
+    anonymous: await anonymousNodeProxy(access, probes, callOptions),
     listingError: listing.nodes.length === 0 ? listing.error : null,
     leftOut,
     cuts,
+  };
+}
+
+/*
+ * The same proxied /healthz with no certificate and no token, for one node already asked with credentials
+ * (so it is in scope): preferably one whose kubelet answered through the proxy, so a refusal is the authorizer's.
+ */
+async function anonymousNodeProxy(
+  access: ClusterAccess,
+  probes: readonly NodeProxyProbe[],
+  callOptions: Parameters<typeof nodeProxyGet>[3],
+): Promise<AnonymousNodeProxyProbe | null> {
+  const chosen = probes.find((probe) => probe.status === 200) ?? probes[0];
+  if (!chosen) return null;
+  const anonymous: ClusterAccess = { ...access, identity: null, identityKind: "none" };
+  const outcome = await nodeProxyGet(anonymous, chosen.node, "/healthz", callOptions);
+  return {
+    node: chosen.node,
+    outcome: outcome.outcome,
+    status: outcome.outcome === "http" ? outcome.status : null,
+    snippet: outcome.outcome === "http" ? outcome.bodySnippet.slice(0, 300) : outcome.error.message,
   };
 }
 

@@ -172,6 +172,10 @@ async function gatherWithoutSession(
       alpn: null,
       ...protocolSummary(protocols),
     };
+  } else if (protocols && hasUnknowns(protocols)) {
+    // No version was seen accepted, but some probes got no answer: that is "could not tell", not "refused",
+    // so the unknowns are kept for the verdicts (which say ERROR) instead of being dropped with the session.
+    facts.tls = { version: "unknown", cipher: "unknown", alpn: null, ...protocolSummary(protocols) };
   }
   if (protocols?.servedChainDer && protocols.servedChainDer.length > 0) {
     Object.assign(
@@ -247,6 +251,14 @@ function identitiesFor(
     if (trusted) identities.trusted = trusted;
   }
   return identities;
+}
+
+function hasUnknowns(protocols: TlsProtocolScan): boolean {
+  return (
+    protocols.unknownVersions.length > 0 ||
+    Object.keys(protocols.unknownCipherSuites).length > 0 ||
+    protocols.errors.length > 0
+  );
 }
 
 function protocolSummary(protocols: TlsProtocolScan | null): Partial<TlsSession> {

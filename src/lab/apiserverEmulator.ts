@@ -15,6 +15,8 @@ export interface ApiserverBehaviour {
   authentication: AuthenticationPolicy;
   /** RBAC granting system:anonymous everything (the "anonymous can read /api" misconfiguration). */
   anonymousIsAdmin: boolean;
+  /** One ClusterRoleBinding granting system:anonymous `get` on nodes/proxy, and nothing else. */
+  anonymousNodeProxy?: boolean;
   /** --kubelet-client-certificate/--kubelet-client-key; null when unset. */
   kubeletClientCertificate: { certPem: string; keyPem: string } | null;
   /** --kubelet-certificate-authority; null when unset (the API server then skips verification). */
@@ -46,7 +48,8 @@ export function apiserverHandler(behaviour: ApiserverBehaviour) {
     const allowed =
       PUBLIC_INFO_PATHS.has(path) ||
       isClusterAdmin(user) ||
-      (authentication.kind === "anonymous" && behaviour.anonymousIsAdmin);
+      (authentication.kind === "anonymous" && behaviour.anonymousIsAdmin) ||
+      (authentication.kind === "anonymous" && behaviour.anonymousNodeProxy === true && NODE_PROXY.test(path));
     if (!allowed) {
       writeJson(
         response,

@@ -37,7 +37,12 @@ export const CONTROL_PLANE_POSTURES: readonly Posture[] = [
       "kubeadm etcd: client and peer ports serve certificates from the etcd CA and require a client certificate from it (--client-cert-auth, --peer-client-cert-auth)",
     build: async (context) => {
       const chain = [await etcdServingLeaf(context)];
-      const strict = { requireClientCertificate: true, clientCas: [context.pki.etcdCa] } as const;
+      // No --cipher-suites: Go's default list, which keeps 3DES before Go 1.22.
+      const strict = {
+        requireClientCertificate: true,
+        clientCas: [context.pki.etcdCa],
+        goDefaultSuites: true,
+      } as const;
       return [
         etcdListener(context, ETCD_CLIENT_PORT, "etcd", chain, strict, {
           facts: { error: "handshake-rejected", validationErrors: [] },
@@ -46,6 +51,7 @@ export const CONTROL_PLANE_POSTURES: readonly Posture[] = [
             "etcd.client-cert-auth": "PASS",
             "etcd.auto-tls": "PASS",
             "etcd.unique-ca": "PASS",
+            "etcd.tls-ciphers": "FAIL",
           },
         }),
         etcdListener(context, ETCD_PEER_PORT, "etcd-peer", chain, strict, {
@@ -55,6 +61,7 @@ export const CONTROL_PLANE_POSTURES: readonly Posture[] = [
             "etcd-peer.client-cert-auth": "PASS",
             "etcd-peer.auto-tls": "PASS",
             "etcd.unique-ca": "PASS",
+            "etcd.tls-ciphers": "FAIL",
           },
         }),
       ];
@@ -70,6 +77,7 @@ export const CONTROL_PLANE_POSTURES: readonly Posture[] = [
       const sharedTrust = {
         requireClientCertificate: true,
         clientCas: [context.pki.clusterCa, context.pki.etcdCa],
+        goDefaultSuites: true,
       } as const;
       return [
         etcdListener(context, ETCD_CLIENT_PORT, "etcd", chain, sharedTrust, {
@@ -80,6 +88,32 @@ export const CONTROL_PLANE_POSTURES: readonly Posture[] = [
             "etcd.client-cert-auth": "PASS",
             "etcd.auto-tls": "PASS",
             "etcd.unique-ca": "WARN",
+            "etcd.tls-ciphers": "FAIL",
+          },
+        }),
+      ];
+    },
+  },
+  {
+    name: "etcd-strong-ciphers",
+    summary:
+      "kubeadm etcd with --cipher-suites set to the ECDHE AES-GCM and CHACHA20 suites: no 3DES, the Go default it replaces",
+    build: async (context) => {
+      const chain = [await etcdServingLeaf(context)];
+      const serving = {
+        requireClientCertificate: true,
+        clientCas: [context.pki.etcdCa],
+        ciphers: "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305",
+      } as const;
+      return [
+        etcdListener(context, ETCD_CLIENT_PORT, "etcd", chain, serving, {
+          facts: { error: "handshake-rejected", validationErrors: [] },
+          checks: {
+            "etcd.cert-file": "PASS",
+            "etcd.client-cert-auth": "PASS",
+            "etcd.auto-tls": "PASS",
+            "etcd.unique-ca": "PASS",
+            "etcd.tls-ciphers": "PASS",
           },
         }),
       ];
@@ -104,6 +138,8 @@ export const CONTROL_PLANE_POSTURES: readonly Posture[] = [
         [`${role}.auto-tls`]: "FAIL",
         // Its own self-signed certificate chains to neither CA: which CA it uses is not known.
         "etcd.unique-ca": "INFO",
+        // An ECDSA certificate: Go has no ECDSA 3DES suite, so nothing the rule forbids is on offer.
+        "etcd.tls-ciphers": "PASS",
       });
       const facts = { validationErrors: ["self-signed"] as ValidationErrorCode[] };
       return [
@@ -175,12 +211,22 @@ async function etcdServingLeaf(
   });
 }
 
+/** How an etcd port serves TLS: --client-cert-auth and --trusted-ca-file, and its suites. */
+interface EtcdServing {
+  requireClientCertificate: boolean;
+  clientCas: readonly MintedCertificate[];
+  /** No --cipher-suites with an RSA certificate: Go's defaults, 3DES included (the lab's Go-like front). */
+  goDefaultSuites?: boolean;
+  /** --cipher-suites, in OpenSSL's spelling. */
+  ciphers?: string;
+}
+
 function etcdListener(
   context: PostureContext,
   port: number,
   role: Role,
   chain: MintedCertificate[],
-  clientAuth: { requireClientCertificate: boolean; clientCas: readonly MintedCertificate[] },
+  serving: EtcdServing,
   expected: { facts: Partial<Omit<ListenerExpectation, "checks">>; checks: Record<string, CheckStatus> },
 ): PostureListener {
   return {
@@ -189,10 +235,12 @@ function etcdListener(
     serve: {
       kind: "tls",
       chain,
-      clientCas: [...clientAuth.clientCas],
-      requireClientCertificate: clientAuth.requireClientCertificate,
+      clientCas: [...serving.clientCas],
+      requireClientCertificate: serving.requireClientCertificate,
       // Go's TLS 1.2 path: the certless client gets its alert in the handshake itself.
       maxVersion: "TLSv1.2",
+      ...(serving.goDefaultSuites ? { goDefaultSuites: true } : {}),
+      ...(serving.ciphers ? { ciphers: serving.ciphers } : {}),
       handler: etcdHandler(context),
     },
     expect: expectation({ speaksTls: true, plainHttp: false, ...expected.facts }, expected.checks),

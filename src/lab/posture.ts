@@ -29,6 +29,11 @@ export type ServeSpec =
       minVersion?: "TLSv1" | "TLSv1.1" | "TLSv1.2" | "TLSv1.3";
       maxVersion?: "TLSv1" | "TLSv1.1" | "TLSv1.2" | "TLSv1.3";
       ciphers?: string;
+      /**
+       * Imitate a Go (< 1.22) server's default suites for an RSA certificate, 3DES included, which node:tls cannot
+       * serve itself (see goDefaultSuites.ts). Replaces `ciphers`.
+       */
+      goDefaultSuites?: boolean;
       handler: RequestHandler;
     }
   | { kind: "plain-http"; handler: RequestHandler }

@@ -368,6 +368,18 @@ export const POSTURES: readonly Posture[] = [
     ],
   },
   {
+    name: "apiserver-anonymous-node-proxy",
+    summary:
+      "v1.20 API server with RBAC whose one extra ClusterRoleBinding grants system:anonymous get on nodes/proxy: /api is 403, but every kubelet answers anonymously through the node proxy",
+    build: async (context) => [
+      await apiserverListener(
+        context,
+        { gitVersion: "v1.20.2", anonymousNodeProxy: true },
+        { "apiserver.anonymous-auth": "WARN", "apiserver.authorization": "FAIL" },
+      ),
+    ],
+  },
+  {
     name: "apiserver-no-kubelet-client-cert",
     summary: "API server without --kubelet-client-certificate: kubelets answer its proxied requests with 401",
     build: async (context) => [

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
+import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from "node:https";
 import { createServer as createTcpServer, type Server, type Socket } from "node:net";
+import { GO_DEFAULT_RSA_CIPHERS, goDefaultSuitesFront } from "./goDefaultSuites.js";
 import type { ServeSpec } from "./posture.js";
 
 export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
@@ -43,22 +44,17 @@ export async function startListener(
 
 function createServerFor(spec: ServeSpec): Server {
   switch (spec.kind) {
-    case "tls":
-      return createHttpsServer(
-        {
-          cert: spec.chain.map((certificate) => certificate.certPem).join(""),
-          key: spec.chain[0]?.keyPem,
-          // Go's tls.RequestClientCert: ask, advertise the CA names, never fail the handshake.
-          requestCert: spec.clientCas.length > 0,
-          rejectUnauthorized: spec.requireClientCertificate === true,
-          ca: spec.clientCas.length > 0 ? spec.clientCas.map((ca) => ca.certPem) : undefined,
-          minVersion: spec.minVersion ?? "TLSv1.2",
-          maxVersion: spec.maxVersion,
-          // Deliberately weak lab certificates (SHA-1, 1024-bit) must still load.
-          ciphers: spec.ciphers ?? "DEFAULT:@SECLEVEL=0",
-        },
-        spec.handler,
-      );
+    case "tls": {
+      if (spec.goDefaultSuites) {
+        const inner = createHttpsServer(
+          tlsOptions({ ...spec, ciphers: GO_DEFAULT_RSA_CIPHERS }),
+          spec.handler,
+        );
+        inner.on("tlsClientError", () => {});
+        return goDefaultSuitesFront(inner, { chain: spec.chain, clientCas: spec.clientCas });
+      }
+      return createHttpsServer(tlsOptions(spec), spec.handler);
+    }
     case "plain-http":
       return createHttpServer(spec.handler);
     case "tarpit":
@@ -78,4 +74,19 @@ function createServerFor(spec: ServeSpec): Server {
         socket.destroy();
       });
   }
+}
+
+function tlsOptions(spec: Extract<ServeSpec, { kind: "tls" }>): HttpsServerOptions {
+  return {
+    cert: spec.chain.map((certificate) => certificate.certPem).join(""),
+    key: spec.chain[0]?.keyPem,
+    // Go's tls.RequestClientCert: ask, advertise the CA names, never fail the handshake.
+    requestCert: spec.clientCas.length > 0,
+    rejectUnauthorized: spec.requireClientCertificate === true,
+    ca: spec.clientCas.length > 0 ? spec.clientCas.map((ca) => ca.certPem) : undefined,
+    minVersion: spec.minVersion ?? "TLSv1.2",
+    maxVersion: spec.maxVersion,
+    // Deliberately weak lab certificates (SHA-1, 1024-bit) must still load.
+    ciphers: spec.ciphers ?? "DEFAULT:@SECLEVEL=0",
+  };
 }

@@ -21,4 +21,9 @@ export interface CheckResult {
   source: CheckSource;
   evidence: string;
   remediation: string;
+  /**
+   * Present (true) only when the verdict that decided is a critical finding: beyond the probe's severity, what
+   * was observed gives anyone on the network a direct way in (e.g. anonymous use of the API server's node proxy).
+   */
+  critical?: true;
 }

@@ -64,6 +64,20 @@ export interface NodeProxyProbe {
   kubeletRejectsAnonymous: boolean | null;
 }
 
+/**
+ * One anonymous GET /api/v1/nodes/NAME/proxy/healthz (no certificate, no token). The API server authorizes
+ * `nodes/proxy` before it dials the kubelet with its own client certificate, so a 200 means system:anonymous may
+ * use the node proxy: anyone who reaches the API server reaches every kubelet through it. NAME comes from the node
+ * list read with the operator's credentials (never from secrets): the first in-scope node whose credentialed proxy
+ * answered 200, else the first one asked.
+ */
+export interface AnonymousNodeProxyProbe {
+  node: string;
+  outcome: "http" | NetError["code"];
+  status: number | null;
+  snippet: string | null;
+}
+
 /** A listed node the node proxy was not asked about, and the address and rule that kept it out. */
 export interface NodeLeftOut {
   node: string;
@@ -98,6 +112,8 @@ export interface EndpointResult {
   auth?: AuthFacts;
   /** API servers kubetls holds credentials for: the node-proxy evidence, one entry per in-scope node. */
   nodeProxy?: NodeProxyProbe[];
+  /** API servers whose node list was read: the same node proxy asked anonymously (a critical finding when 200). */
+  anonymousNodeProxy?: AnonymousNodeProxyProbe;
   /** Why the API server's node list could not be read with the credentials given, when it could not. */
   nodeListError?: NetError;
   /** Kubelets: the live configuration from GET /configz (directly, or through the node proxy), when read. */

@@ -11,6 +11,7 @@ export type { ConfigContradiction, ContradictionSide } from "./configContradicti
 export type { Agreement, ControlCorrelation, Correlation, FlagStatus } from "./correlation.js";
 export { type Endpoint, endpointKey, ROLES, type Role } from "./endpoint.js";
 export type {
+  AnonymousNodeProxyProbe,
   AuthFacts,
   AuthProbe,
   ClientCertRequest,
@@ -27,6 +28,7 @@ export { PORT_STATES, type PortState, stateOfFailedConnect } from "./portState.j
 export {
   findReportFormat,
   formatForPath,
+  MERGEABLE_FORMATS,
   REPORT_FORMAT_CATALOG,
   REPORT_FORMATS,
   type ReportFormat,

@@ -63,13 +63,34 @@ export function evaluateCondition(condition: Condition, facts: unknown): boolean
  * hold, found nothing that explains the verdict.
  */
 export function anyNotInWitnesses(condition: Condition, facts: unknown): unknown[] {
+  return witnesses(condition, facts, "anyNotIn", (inner) =>
+    outside(readFact(facts, inner.fact), operandOf(inner, facts)),
+  );
+}
+
+/** Likewise for `matches`: the strings that matched (the `{$matches}` of a verdict's evidence). */
+export function matchesWitnesses(condition: Condition, facts: unknown): unknown[] {
+  return witnesses(condition, facts, "matches", (inner) => {
+    const pattern = new RegExp(String(operandOf(inner, facts)));
+    return asArray(readFact(facts, inner.fact)).filter(
+      (element) => typeof element === "string" && pattern.test(element),
+    );
+  });
+}
+
+function witnesses(
+  condition: Condition,
+  facts: unknown,
+  op: "anyNotIn" | "matches",
+  elementsOf: (inner: FactCondition) => unknown[],
+): unknown[] {
   const found: unknown[] = [];
   const collect = (inner: Condition): void => {
     if ("all" in inner) inner.all.forEach(collect);
     else if ("any" in inner) inner.any.filter((branch) => evaluateCondition(branch, facts)).forEach(collect);
     else if ("not" in inner) return;
-    else if (inner.op === "anyNotIn") {
-      for (const element of outside(readFact(facts, inner.fact), operandOf(inner, facts))) {
+    else if (inner.op === op) {
+      for (const element of elementsOf(inner)) {
         if (!found.some((seen) => isDeepStrictEqual(seen, element))) found.push(element);
       }
     }

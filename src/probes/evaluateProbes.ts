@@ -1,5 +1,5 @@
 import type { CheckResult } from "../model/index.js";
-import { anyNotInWitnesses, evaluateCondition } from "./evaluateCondition.js";
+import { anyNotInWitnesses, evaluateCondition, matchesWitnesses } from "./evaluateCondition.js";
 import { renderEvidence } from "./evidenceTemplate.js";
 import type { EndpointFacts } from "./facts.js";
 import type { Probe } from "./probe.js";
@@ -18,6 +18,7 @@ export function evaluateProbes(probes: readonly Probe[], facts: EndpointFacts): 
       // The loader guarantees a fallback verdict, so `verdict` is always found.
       const chosen = verdict ?? probe.verdicts[probe.verdicts.length - 1];
       const anyNotIn = chosen?.when ? anyNotInWitnesses(chosen.when, facts) : [];
+      const matches = chosen?.when ? matchesWitnesses(chosen.when, facts) : [];
       return {
         id: probe.id,
         title: probe.title,
@@ -25,8 +26,9 @@ export function evaluateProbes(probes: readonly Probe[], facts: EndpointFacts): 
         status: chosen?.status ?? "ERROR",
         severity: probe.severity,
         source: probe.checkSource,
-        evidence: renderEvidence(chosen?.evidence ?? "", facts, { anyNotIn }),
+        evidence: renderEvidence(chosen?.evidence ?? "", facts, { anyNotIn, matches }),
         remediation: probe.remediation,
+        ...(chosen?.critical ? { critical: true as const } : {}),
       };
     });
 }

@@ -1,7 +1,7 @@
 import { readFact } from "./factPath.js";
 
 /** `{$name}` placeholders: values the verdict computed, not facts. */
-export const EVIDENCE_BINDINGS = ["anyNotIn"] as const;
+export const EVIDENCE_BINDINGS = ["anyNotIn", "matches"] as const;
 export type EvidenceBinding = (typeof EVIDENCE_BINDINGS)[number];
 export type EvidenceBindings = Partial<Record<EvidenceBinding, unknown>>;
 

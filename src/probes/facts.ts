@@ -36,6 +36,7 @@ export const FACT_ROOTS: ReadonlySet<string> = new Set([
   "clusterCaValidation",
   "auth",
   "nodeProxy",
+  "anonymousNodeProxy",
   "nodeListError",
   "kubeletConfig",
   "nodeProxyLeftOut",

@@ -243,8 +243,12 @@ function parseControls(
 function parseVerdict(value: unknown, source: string, field: string): Verdict {
   const item = record(value, source, field);
   for (const key of Object.keys(item)) {
-    if (!["status", "when", "evidence"].includes(key))
-      throw new ProbeFileError(source, `${field}.${key}`, "unknown field (expected status, when, evidence)");
+    if (!["status", "when", "evidence", "critical"].includes(key))
+      throw new ProbeFileError(
+        source,
+        `${field}.${key}`,
+        "unknown field (expected status, when, evidence, critical)",
+      );
   }
   const status = text(item.status, source, `${field}.status`);
   if (!CHECK_STATUSES.includes(status as CheckStatus))
@@ -254,10 +258,16 @@ function parseVerdict(value: unknown, source: string, field: string): Verdict {
       `unknown status "${status}" (expected ${CHECK_STATUSES.join(", ")})`,
     );
   const when = item.when === undefined ? null : parseCondition(item.when, source, `${field}.when`);
+  if (item.critical !== undefined && item.critical !== true)
+    throw new ProbeFileError(source, `${field}.critical`, "takes only true (leave it out otherwise)");
+  // A critical finding is a failure; marking anything else critical would shout about nothing.
+  if (item.critical === true && status !== "FAIL")
+    throw new ProbeFileError(source, `${field}.critical`, "only a FAIL verdict can be critical");
   return {
     status: status as CheckStatus,
     when,
     evidence: evidenceTemplate(item.evidence, when, source, `${field}.evidence`),
+    ...(item.critical === true ? { critical: true } : {}),
   };
 }
 
@@ -279,11 +289,11 @@ function evidenceTemplate(value: unknown, when: Condition | null, source: string
         field,
         `unknown placeholder {${inner}} (known: ${EVIDENCE_BINDINGS.map((name) => `{$${name}}`).join(", ")})`,
       );
-    if (binding === "anyNotIn" && !(when && hasOperator(when, "anyNotIn")))
+    if ((binding === "anyNotIn" || binding === "matches") && !(when && hasOperator(when, binding)))
       throw new ProbeFileError(
         source,
         field,
-        "{$anyNotIn} needs an anyNotIn condition in this verdict's `when` (outside any `not`)",
+        `{$${binding}} needs ${binding === "anyNotIn" ? "an" : "a"} ${binding} condition in this verdict's \`when\` (outside any \`not\`)`,
       );
   }
   return template;

@@ -7,6 +7,8 @@ export interface Verdict {
   when: Condition | null;
   /** A template: `{fact.path}` is replaced by that fact's value. */
   evidence: string;
+  /** A critical finding (the YAML's `critical: true`, FAIL verdicts only): marked as such in every report. */
+  critical?: true;
 }
 
 /** A probe as loaded from probes/<id>.yaml: data only, evaluated by evaluateProbes. */

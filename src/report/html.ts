@@ -12,9 +12,9 @@ import {
   type KeyType,
   type ScanResult,
 } from "../model/index.js";
+import { CRITICAL_LABEL, withCriticalLabel } from "./criticalFinding.js";
 import { Markup, markup } from "./markup.js";
 import { sortEndpoints } from "./order.js";
-
 import { truncate } from "./text.js";
 
 const DAY_MS = 86_400_000;
@@ -63,6 +63,7 @@ table.matrix th.check div { writing-mode: vertical-rl; transform: rotate(180deg)
 table.matrix th.check small { color: var(--muted); font-weight: 400; }
 td.cell { text-align: center; font-weight: 700; font-size: 11px; color: #fff; cursor: help; }
 td.cell.s-FAIL { background: var(--fail); } td.cell.s-WARN { background: var(--warn); }
+td.cell.critical { outline: 3px solid var(--fail); font-weight: bold; }
 td.cell.s-PASS { background: var(--pass); } td.cell.s-INFO { background: var(--info); }
 td.cell.s-SKIP { background: #d5d7db; color: #454b54; } td.cell.s-ERROR { background: var(--error); }
 td.cell.none { background: #fafafa; color: #b4b8bf; font-weight: 400; cursor: default; }
@@ -182,8 +183,9 @@ function trustBadges(validation: ChainValidation | null): Markup {
 
 function statusCell(check: CheckResult | undefined): Markup {
   if (check === undefined) return markup`<td class="cell none">·</td>`;
-  const detail = `${check.id}: ${check.status} (source: ${check.source})\n${check.title}\n\n${check.evidence}`;
-  return markup`<td class="${`cell s-${check.status}`}" title="${detail}">${check.status}</td>`;
+  const detail = `${check.id}: ${check.status} (source: ${check.source})\n${check.title}\n\n${withCriticalLabel(check, check.evidence)}`;
+  const shown = check.critical ? `${check.status} ${CRITICAL_LABEL}` : check.status;
+  return markup`<td class="${`cell s-${check.status}${check.critical ? " critical" : ""}`}" title="${detail}">${shown}</td>`;
 }
 
 function matrix(endpoints: readonly EndpointResult[]): Markup {
@@ -260,7 +262,7 @@ ${rows.map(
   ({
     endpoint,
     check,
-  }) => markup`<tr><td class="endpoint"><code>${endpoint}</code></td><td class="${`status s-${check.status}`}">${check.status}</td><td class="evidence">${check.evidence === "" ? "—" : check.evidence}</td></tr>
+  }) => markup`<tr><td class="endpoint"><code>${endpoint}</code></td><td class="${`status s-${check.status}`}">${check.status}</td><td class="evidence">${check.evidence === "" ? "—" : withCriticalLabel(check, check.evidence)}</td></tr>
 `,
 )}</tbody></table>
 ${

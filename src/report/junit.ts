@@ -5,6 +5,7 @@ import {
   endpointKey,
   type ScanResult,
 } from "../model/index.js";
+import { withCriticalLabel } from "./criticalFinding.js";
 import { type Markup, markup } from "./markup.js";
 import { sortEndpoints } from "./order.js";
 
@@ -52,7 +53,7 @@ function caseName(key: string, check: CheckResult): string {
 
 function testcase(key: string, check: CheckResult): Markup {
   const open = markup`    <testcase classname="${check.id}" name="${caseName(key, check)}" time="0"`;
-  const summary = `${check.status}: ${check.title}`;
+  const summary = `${check.status}: ${withCriticalLabel(check, check.title)}`;
   const evidence = markup`      <system-out>${check.evidence}</system-out>\n`;
   switch (OUTCOME[check.status]) {
     case "passed":

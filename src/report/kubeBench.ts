@@ -1,5 +1,6 @@
 import { compareControlIds } from "../correlate/index.js";
 import { type CheckResult, type CheckStatus, endpointKey, type ScanResult } from "../model/index.js";
+import { withCriticalLabel } from "./criticalFinding.js";
 import { sortEndpoints } from "./order.js";
 import { stringifySafe } from "./safeJson.js";
 
@@ -123,7 +124,7 @@ function actualValue(observations: readonly Observation[]): string {
     const matching = observations.filter((observation) => observation.check.status === status);
     if (matching.length === 0) continue;
     const items = matching.map(({ endpoint, check }) =>
-      status === "PASS" ? endpoint : `${endpoint}: ${check.evidence}`,
+      status === "PASS" ? endpoint : `${endpoint}: ${withCriticalLabel(check, check.evidence)}`,
     );
     lines.push(`${status} (${matching.length} of ${observations.length}): ${listed(items)}`);
   }

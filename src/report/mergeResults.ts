@@ -10,7 +10,8 @@ export class MergeError extends InputError {
 
 /**
  * Shards of one sweep (`--shard I/N`) into one result: endpoints joined (a repeated host:port keeps the
- * later shard's record), invalid targets joined, the earliest start and latest finish, summary recounted.
+ * later shard's record), invalid targets joined, the earliest start and latest finish, summary recounted,
+ * the kube-bench correlation kept when there is one result.
  * Shards numbered by different benchmarks cannot be merged: their control ids mean different things.
  */
 export function mergeResults(results: readonly ScanResult[]): ScanResult {
@@ -45,6 +46,9 @@ export function mergeResults(results: readonly ScanResult[]): ScanResult {
     summary: summarize(endpoints, unopened),
     endpoints,
     unopened,
+    // One result merged alone keeps its join with kube-bench whole; shards' joins cannot be added up without
+    // kube-bench's own verdicts (merge --flags joins the merged result again).
+    ...(results.length === 1 && first.correlation !== undefined ? { correlation: first.correlation } : {}),
   };
 }
 

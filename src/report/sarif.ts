@@ -7,6 +7,7 @@ import {
   type ScanResult,
   type Severity,
 } from "../model/index.js";
+import { withCriticalLabel } from "./criticalFinding.js";
 import { sortEndpoints } from "./order.js";
 import { stringifySafe } from "./safeJson.js";
 
@@ -168,7 +169,12 @@ export function formatSarif(result: ScanResult): string {
         ruleIndex: rule.index,
         level,
         // SARIF requires message text; an empty evidence would upload as an alert saying nothing.
-        message: { text: check.evidence.trim() === "" ? `${check.id}: ${check.status}` : check.evidence },
+        message: {
+          text: withCriticalLabel(
+            check,
+            check.evidence.trim() === "" ? `${check.id}: ${check.status}` : check.evidence,
+          ),
+        },
         locations: [
           {
             physicalLocation: { artifactLocation: { uri: endpointUri(endpoint.host, endpoint.port) } },
@@ -182,6 +188,7 @@ export function formatSarif(result: ScanResult): string {
           source: check.source,
           role: endpoint.role,
           cis: [...check.cis],
+          ...(check.critical ? { critical: true } : {}),
         },
       });
     }

@@ -9,8 +9,8 @@ import {
   type ScanSummary,
 } from "../model/index.js";
 import { paint, type Style } from "./color.js";
+import { withCriticalLabel } from "./criticalFinding.js";
 import { sortEndpoints } from "./order.js";
-
 import { displayWidth, printable, truncate } from "./text.js";
 
 export interface TableOptions {
@@ -191,7 +191,7 @@ function checksCell(endpoint: EndpointResult): Cell {
   }
   // A FAIL says why in the table itself; the full evidence and remediation are in the other formats.
   for (const check of endpoint.checks.filter((candidate) => candidate.status === "FAIL")) {
-    const words = truncate(`${check.id}: ${check.evidence}`, MAX_EVIDENCE_LENGTH)
+    const words = truncate(`${check.id}: ${withCriticalLabel(check, check.evidence)}`, MAX_EVIDENCE_LENGTH)
       .split(/\s+/)
       .filter((text) => text !== "")
       .map((text): Token => [{ text: printable(text), shrink: true, style: "dim" }]);

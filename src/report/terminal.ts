@@ -11,6 +11,7 @@ import {
 import { paint, type Style } from "./color.js";
 import { formatConfigContradictionTable } from "./configContradictionTable.js";
 import { formatCorrelationTable } from "./correlationTable.js";
+import { withCriticalLabel } from "./criticalFinding.js";
 import { sortEndpoints } from "./order.js";
 import { endpointMatrixLines } from "./table.js";
 import { displayWidth, printable, wrapWords } from "./text.js";
@@ -56,7 +57,9 @@ function cisOf(check: CheckResult): string {
 }
 
 function findingText(check: CheckResult): string {
-  return printable(check.evidence === "" ? check.title : `${check.title}: ${check.evidence}`);
+  return printable(
+    withCriticalLabel(check, check.evidence === "" ? check.title : `${check.title}: ${check.evidence}`),
+  );
 }
 
 function paintIf(color: boolean, text: string, style: Style | undefined): string {
@@ -75,6 +78,7 @@ function leadingFindings(endpoints: readonly EndpointResult[]): Finding[] {
       .filter((check) => LEAD_ORDER.includes(check.status))
       .map((check) => ({
         order,
+        critical: check.critical === true,
         finding: {
           status: check.status,
           cis: cisOf(check),
@@ -83,7 +87,13 @@ function leadingFindings(endpoints: readonly EndpointResult[]): Finding[] {
         },
       })),
   );
-  findings.sort((a, b) => statusRank(a.finding.status) - statusRank(b.finding.status) || a.order - b.order);
+  // Critical findings lead: they are the ones to act on first.
+  findings.sort(
+    (a, b) =>
+      Number(b.critical) - Number(a.critical) ||
+      statusRank(a.finding.status) - statusRank(b.finding.status) ||
+      a.order - b.order,
+  );
   return findings.map(({ finding }) => finding);
 }
 
@@ -213,9 +223,10 @@ function detailLines(endpoints: readonly EndpointResult[], width: number, color:
     for (const check of endpoint.checks) {
       const status = paintIf(color, check.status, STATUS_STYLE[check.status]);
       lines.push(
-        ...indented(`${check.status} ${cisOf(check)} ${check.id}: ${check.title}`, "  ").map((line, i) =>
-          i === 0 ? line.replace(check.status, status) : line,
-        ),
+        ...indented(
+          `${check.status} ${cisOf(check)} ${check.id}: ${withCriticalLabel(check, check.title)}`,
+          "  ",
+        ).map((line, i) => (i === 0 ? line.replace(check.status, status) : line)),
       );
       if (check.evidence !== "") lines.push(...indented(`evidence: ${printable(check.evidence)}`, "      "));
       if (check.status !== "PASS" && check.remediation !== "") {
@@ -226,32 +237,48 @@ function detailLines(endpoints: readonly EndpointResult[], width: number, color:
   return lines;
 }
 
-/** A section written for wide output, fitted to `width`: each line wrapped under its own indentation. */
+/** Where a control's own line continues: under its explanation, which the section indents this far. */
+const SECTION_TEXT_INDENT = "           ";
+
+/**
+ * A section written for wide output, fitted to `width`: each line wrapped with its spacing kept, continuing
+ * under its own text (a control line under the explanation column, a `·` item under its words).
+ */
 function fitSection(text: string, width: number): string[] {
   return text
     .trimEnd()
     .split("\n")
     .flatMap((line) => {
       const indent = /^\s*/.exec(line)?.[0] ?? "";
-      return wrapKeepingSpaces(line.slice(indent.length), Math.max(width - indent.length, 1)).map(
-        (wrapped) => indent + wrapped,
+      const rest = line.slice(indent.length);
+      const continuation = rest.startsWith("· ")
+        ? `${indent}  `
+        : indent.length > 0 && indent.length < SECTION_TEXT_INDENT.length
+          ? SECTION_TEXT_INDENT
+          : indent;
+      const [first = "", ...more] = wrapKeepingSpaces(
+        rest,
+        width - indent.length,
+        width - continuation.length,
       );
+      return [indent + first, ...more.map((wrapped) => continuation + wrapped)];
     });
 }
 
 /** Like wrapWords, but the spacing between words on a line stays as written (columns aligned by padding). */
-function wrapKeepingSpaces(text: string, width: number): string[] {
+function wrapKeepingSpaces(text: string, firstWidth: number, restWidth: number): string[] {
   const lines: string[] = [];
   let line = "";
   let gap = "";
+  const room = () => Math.max(lines.length === 0 ? firstWidth : restWidth, 1);
   for (const [, word, space] of text.matchAll(/(\S+)(\s*)/g)) {
     if (word === undefined) continue;
-    if (line !== "" && displayWidth(line + gap + word) > width) {
+    if (line !== "" && displayWidth(line + gap + word) > room()) {
       lines.push(line);
       line = "";
     }
-    if (line === "" && displayWidth(word) > width) {
-      const pieces = wrapWords(word, width);
+    if (line === "" && displayWidth(word) > room()) {
+      const pieces = wrapWords(word, room());
       lines.push(...pieces.slice(0, -1));
       line = pieces.at(-1) ?? "";
     } else line = line === "" ? word : line + gap + word;

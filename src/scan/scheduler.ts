@@ -2,10 +2,13 @@ export interface ScheduleOptions<R> {
   /** Items in flight at most (for discovery: the sockets the open-file limit allows). */
   concurrency: number;
   /**
-   * At most `tasks` items in flight that started less than `forMs` ago. Fast work (a refused connect)
-   * then runs in a small window, and only slow work (a connect waiting on a filtered port) fans out to
-   * `concurrency`. A window of thousands for fast work only makes each item live long enough for the
-   * garbage collector to promote it: on a closed /16 that cost half the time and twice the memory.
+   * At most `tasks` young items in flight; an item is young until the window's clock, a timer ticking
+   * every `forMs`, has ticked twice since it started. Fast work (a refused connect) then runs in a small
+   * window, and only slow work (a connect waiting on a filtered port) fans out to `concurrency`. A window
+   * of thousands for fast work only makes each item live long enough for the garbage collector to
+   * promote it: on a closed /16 that cost half the time and twice the memory. The clock counts timer
+   * turns, not milliseconds: a process the machine's load keeps off the CPU for 50 ms sees one tick, not
+   * ten, so its fast work does not look slow.
    */
   youngWindow?: { tasks: number; forMs: number };
   /** Called as each item finishes, in completion order (jsonl and progress stream from here). */
@@ -19,6 +22,7 @@ export interface ScheduleStats {
 
 /** One started item as the young window sees it; `young` turns false when it settles or ages out. */
 interface Started {
+  /** The window clock's tick when the item started. */
   at: number;
   young: boolean;
 }
@@ -52,10 +56,22 @@ export async function schedule<T, R>(
     slotFreed = null;
     waiter?.();
   };
-  const ageOut = (now: number): void => {
+  let tick = 0;
+  const clock = window
+    ? setInterval(
+        () => {
+          tick += 1;
+          wake();
+        },
+        Math.max(1, window.forMs),
+      )
+    : null;
+  // The clock only measures ages; the work in flight is what keeps the process alive.
+  clock?.unref();
+  const ageOut = (): void => {
     while (head < started.length) {
       const oldest = started[head] as Started;
-      if (oldest.young && now - oldest.at < (window?.forMs ?? Number.POSITIVE_INFINITY)) break;
+      if (oldest.young && tick - oldest.at < 2) break;
       if (oldest.young) {
         oldest.young = false;
         young -= 1;
@@ -67,71 +83,62 @@ export async function schedule<T, R>(
       head = 0;
     }
   };
-  // One timer at a time for the oldest young item's ageing (a spurious wake only re-checks the window).
-  let ageTimer: NodeJS.Timeout | null = null;
-  /** Resolves when a task settles or, with a young window, when the oldest young item ages out. */
-  const slotOrAgeing = (): Promise<void> =>
+  /** Resolves when a task settles or the window's clock ticks. */
+  const slotOrTick = (): Promise<void> =>
     new Promise<void>((resolve) => {
       slotFreed = resolve;
-      const oldest = started[head];
-      if (window && ageTimer === null && inFlight < concurrency && oldest !== undefined) {
-        ageTimer = setTimeout(
-          () => {
-            ageTimer = null;
-            wake();
-          },
-          Math.max(1, oldest.at + window.forMs - performance.now()),
-        );
-      }
     });
 
-  for await (const item of items) {
-    if (failure !== null) break;
-    stats.started += 1;
-    inFlight += 1;
-    const entry: Started = { at: performance.now(), young: true };
-    if (window) {
-      started.push(entry);
-      young += 1;
+  try {
+    for await (const item of items) {
+      if (failure !== null) break;
+      stats.started += 1;
+      inFlight += 1;
+      const entry: Started = { at: tick, young: true };
+      if (window) {
+        started.push(entry);
+        young += 1;
+      }
+      let running: Promise<R>;
+      try {
+        running = work(item);
+      } catch (error) {
+        running = Promise.reject(error);
+      }
+      void running
+        .then((result) => options.onResult(result))
+        .then(
+          () => {
+            stats.finished += 1;
+          },
+          (error: unknown) => {
+            failure ??= error;
+          },
+        )
+        .finally(() => {
+          inFlight -= 1;
+          if (entry.young) {
+            entry.young = false;
+            young -= 1;
+          }
+          wake();
+          if (inFlight === 0) drained?.();
+        });
+      // Backpressure: do not read further from the stream until a slot frees up.
+      while (failure === null) {
+        if (window) ageOut();
+        if (inFlight < concurrency && young < youngLimit) break;
+        await slotOrTick();
+      }
     }
-    let running: Promise<R>;
-    try {
-      running = work(item);
-    } catch (error) {
-      running = Promise.reject(error);
-    }
-    void running
-      .then((result) => options.onResult(result))
-      .then(
-        () => {
-          stats.finished += 1;
-        },
-        (error: unknown) => {
-          failure ??= error;
-        },
-      )
-      .finally(() => {
-        inFlight -= 1;
-        if (entry.young) {
-          entry.young = false;
-          young -= 1;
-        }
-        wake();
-        if (inFlight === 0) drained?.();
+    if (inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        drained = resolve;
       });
-    // Backpressure: do not read further from the stream until a slot frees up.
-    while (failure === null) {
-      if (window) ageOut(performance.now());
-      if (inFlight < concurrency && young < youngLimit) break;
-      await slotOrAgeing();
     }
+  } finally {
+    if (clock !== null) clearInterval(clock);
   }
-  if (inFlight > 0) {
-    await new Promise<void>((resolve) => {
-      drained = resolve;
-    });
-  }
-  if (ageTimer !== null) clearTimeout(ageTimer);
   if (failure !== null) throw failure;
   return stats;
 }

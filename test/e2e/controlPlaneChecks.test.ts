@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, startLab } from "../../src/lab/index.js";
 import type { CheckResult, ScanResult } from "../../src/model/index.js";
 import { labScanArgs, runCli, uniqueLabNetwork } from "../support/cli.js";
+import { startHelloRelay } from "../support/helloRelay.js";
 
 /*
  * The control-plane checks whose verdict depends on what the operator gave: without the bundle or identity that
  * makes an observation meaningful they say so (INFO/SKIP) rather than PASS. The full lab oracle (labScan) holds
  * the verdicts with everything given.
  */
-const POSTURES = ["etcd-kubeadm", "etcd-cluster-ca", "control-plane-v1.20"] as const;
+const POSTURES = ["etcd-kubeadm", "etcd-cluster-ca", "etcd-strong-ciphers", "control-plane-v1.20"] as const;
 let lab: Lab;
 
 beforeAll(async () => {
@@ -73,6 +74,35 @@ describe("etcd 2.7: a CA distinct from the cluster's", () => {
     const shared = `${addressOf("etcd-cluster-ca")}:2379`;
     const check = await scan([shared], argsWithout(["--etcd-ca-file"]));
     expect(check(shared, "etcd.unique-ca")?.status).toBe("WARN");
+  });
+});
+
+describe("etcd cipher rule (etcd.tls-ciphers, no CIS number)", () => {
+  it("FAILs Go's default 3DES suites, naming them, and PASSes --cipher-suites without them", async () => {
+    const goDefaults = `${addressOf("etcd-kubeadm")}:2379`;
+    const strong = `${addressOf("etcd-strong-ciphers")}:2379`;
+    const check = await scan([goDefaults, strong], labScanArgs(lab));
+    expect(check(goDefaults, "etcd.tls-ciphers")).toMatchObject({ status: "FAIL", cis: [] });
+    expect(check(goDefaults, "etcd.tls-ciphers")?.evidence).toMatch(
+      /TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA, TLS_RSA_WITH_3DES_EDE_CBC_SHA$/,
+    );
+    expect(check(strong, "etcd.tls-ciphers")).toMatchObject({ status: "PASS", cis: [] });
+  });
+
+  it("says ERROR (could not tell), never PASS, when the ClientHellos offering 3DES get no answer", async () => {
+    const host = addressOf("etcd-strong-ciphers");
+    const relay = await startHelloRelay({ host, port: 2379 }, host, (hello) =>
+      hello?.suites.includes(0x000a) ? "stall" : "forward",
+    );
+    try {
+      const target = `${relay.host}:${relay.port}`;
+      const check = await scan([`${target}@etcd`], labScanArgs(lab));
+      expect(relay.stalled()).toBeGreaterThan(0);
+      expect(check(target, "etcd.tls-ciphers")?.status).toBe("ERROR");
+      expect(check(target, "etcd.tls-ciphers")?.evidence).toMatch(/^could not tell/);
+    } finally {
+      await relay.close();
+    }
   });
 });
 

@@ -219,7 +219,13 @@ describe("kubetls scan against the embedded lab", () => {
       ["etcd-kubeadm", 2380, "etcd.unique-ca", "PASS", ["2.7"], ["2.7"]],
       ["etcd-cluster-ca", 2379, "etcd.unique-ca", "WARN", ["2.7"], ["2.7"]],
       ["etcd-auto-tls", 2379, "etcd.unique-ca", "INFO", ["2.7"], ["2.7"]],
+      // kubetls's own cipher rule: no CIS number in any benchmark.
+      ["etcd-kubeadm", 2379, "etcd.tls-ciphers", "FAIL", [], []],
+      ["etcd-kubeadm", 2380, "etcd.tls-ciphers", "FAIL", [], []],
+      ["etcd-strong-ciphers", 2379, "etcd.tls-ciphers", "PASS", [], []],
       ["control-plane-v1.20", 10257, "controller-manager.bind-address", "FAIL", ["1.3.7"], ["1.3.7"]],
+      ["apiserver-anonymous-node-proxy", 6443, "apiserver.authorization", "FAIL", ["1.2.7"], ["1.2.6"]],
+      ["apiserver-good", 6443, "apiserver.authorization", "PASS", ["1.2.7"], ["1.2.6"]],
       ["control-plane-v1.20", 10259, "scheduler.bind-address", "FAIL", ["1.4.2"], ["1.4.2"]],
     ];
     const seen = (scan: ScanResult, posture: string, port: number, id: string) => {

@@ -149,7 +149,12 @@ describe("loadProbes", () => {
     await expectLoadError(
       (text) => text.replace("kubelet list: {$anyNotIn}", "kubelet list: {$offending}"),
       file,
-      /verdicts\[2\]\.evidence: unknown placeholder \{\$offending\} \(known: \{\$anyNotIn\}\)/,
+      /verdicts\[2\]\.evidence: unknown placeholder \{\$offending\} \(known: \{\$anyNotIn\}, \{\$matches\}\)/,
+    );
+    await expectLoadError(
+      (text) => text.replace("  - status: PASS\n", "  - status: PASS\n    critical: true\n"),
+      file,
+      /verdicts\[\d+\]\.critical: only a FAIL verdict can be critical/,
     );
     await expectLoadError(
       (text) => text.replace("no suite outside the {scan.benchmark}", "no suite outside {$anyNotIn}"),

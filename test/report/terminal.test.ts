@@ -106,3 +106,61 @@ describe("the terminal report with -v and --show-closed", () => {
     expect(report).not.toContain("\x1b[");
   });
 });
+
+describe("the config-vs-wire section of the terminal report", () => {
+  const contradicted = {
+    ...scanResult([goodKubelet]),
+    configContradictions: [
+      {
+        host: "10.0.0.11",
+        control: "4.2.1",
+        title: "The kubelet's live configuration disables anonymous requests",
+        config: {
+          endpoint: "10.0.0.11:10250",
+          check: "kubelet-config.anonymous-auth",
+          status: "PASS" as const,
+          evidence: "configz (direct): authentication.anonymous.enabled is false",
+        },
+        wire: [
+          {
+            endpoint: "10.0.0.11:10250",
+            check: "kubelet.anonymous-auth",
+            status: "FAIL" as const,
+            evidence: LONG_REASON,
+          },
+        ],
+        explanation:
+          "the live configuration turns anonymous requests off, yet one was served: a proxy answers",
+      },
+    ],
+  };
+
+  it.each([80, 100])(
+    "fits %i columns, keeps its column spacing and continues under its own text",
+    (width) => {
+      const report = formatTerminalReport(contradicted, {
+        color: false,
+        width,
+        showClosed: false,
+        verbose: false,
+      });
+      const lines = report.split("\n");
+      for (const line of lines) expect(visible(line)).toBeLessThanOrEqual(width);
+      const start = lines.indexOf("config vs wire: 1 contradiction(s)");
+      expect(start).toBeGreaterThanOrEqual(0);
+      expect(lines[start + 1]).toMatch(
+        /^ {2}4\.2\.1 {4}config PASS \/ wire FAIL {2}10\.0\.0\.11 {2}The kubelet's/,
+      );
+      // Every line of the section after the control's own is indented under the explanation column.
+      const section = lines.slice(start + 2, lines.indexOf("", start));
+      expect(section.length).toBeGreaterThan(3);
+      for (const line of section) expect(line).toMatch(/^ {11}( {2})?\S/);
+      const wire = section.findIndex((line) => line.includes("· wire"));
+      expect(section[wire + 1]).toMatch(/^ {13}\S/);
+      // Nothing of the explanation is lost to the wrapping.
+      expect(section.join(" ").replace(/\s+/g, " ")).toContain(
+        "the live configuration turns anonymous requests off, yet one was served: a proxy answers",
+      );
+    },
+  );
+});
