@@ -326,8 +326,10 @@ async function labRows(rows: Row[]): Promise<void> {
     // The start-up and report cost without probing anything: the same flags on one closed endpoint.
     const idle = await kubetls(["scan", `${network}.254:10250`, ...labArgs(lab)]);
     const hosts = lab.targetRange;
+    // nmap is asked about the same ports kubetls scans by default, every role's.
+    const ports = [...new Set(ROLE_DEFINITIONS.flatMap((definition) => definition.ports.defaults))].join(",");
     const nmap = hasCommand("nmap")
-      ? await timed("nmap", ["-sT", "-Pn", "-n", "-p", "10250,10255,6443", "--script", "ssl-cert", hosts])
+      ? await timed("nmap", ["-sT", "-Pn", "-n", "-p", ports, "--script", "ssl-cert", hosts])
       : null;
     rows.push({
       work: "whole lab (tarpit inside), auth + quick TLS scan",
