@@ -10,7 +10,11 @@ import { clientPairProblem } from "./clientPair.js";
  * in memory; the trusted ones come from the operator (--client-cert/--client-key, or a kubeconfig).
  */
 export interface ScanIdentities {
-  untrusted: { certPem: string; keyPem: string };
+  /**
+   * Minted while the scan starts dialling: discovery needs no identity, and minting (key generation and
+   * loading the certificate builder) was start-up every first SYN waited for.
+   */
+  untrusted: Promise<{ certPem: string; keyPem: string }>;
   /** What kubelets should accept: the API server's kubelet-client pair. */
   trustedForKubelets: ClientIdentity | null;
   /** What etcd should accept: the API server's etcd client pair (--etcd-client-cert/--etcd-client-key). */
@@ -90,7 +94,13 @@ export interface IdentitySources {
 }
 
 export async function prepareScanIdentities(sources: IdentitySources): Promise<ScanIdentities> {
-  const { client } = await mintUntrustedClientIdentity();
+  const untrusted = mintUntrustedClientIdentity().then(({ client }) => ({
+    certPem: client.certPem,
+    keyPem: client.keyPem,
+  }));
+  // Awaited by each endpoint that needs it; a scan that opens no TLS port never awaits it, and a failure
+  // (which gathering turns into that endpoint's error) must not surface as an unhandled rejection.
+  untrusted.catch(() => undefined);
   const clientPair = await readClientPair(sources.clientCertFile, sources.clientKeyFile);
   const etcdClient = await readClientPair(
     sources.etcdClientCertFile,
@@ -102,7 +112,7 @@ export async function prepareScanIdentities(sources: IdentitySources): Promise<S
   const kubeconfigCertificate =
     kubeconfigIdentity && "certPem" in kubeconfigIdentity ? kubeconfigIdentity : null;
   return {
-    untrusted: { certPem: client.certPem, keyPem: client.keyPem },
+    untrusted,
     trustedForKubelets: clientPair ?? kubeconfigCertificate,
     etcdClient,
     clientPair,
