@@ -246,7 +246,7 @@ async function identitiesFor(
   const identities: IdentityCredentials = { anonymous: null };
   const definition = roleDefinition(role);
   if (tls && definition) {
-    identities.untrusted = { credentials: await context.identities.untrusted };
+    identities.untrusted = { credentials: await context.identities.untrusted() };
     const trusted = trustedIdentityFor(context.identities, definition.trustedIdentity, endpoint);
     if (trusted) identities.trusted = trusted;
   }

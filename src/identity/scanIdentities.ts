@@ -6,15 +6,15 @@ import { mintUntrustedClientIdentity } from "../x509/index.js";
 import { clientPairProblem } from "./clientPair.js";
 
 /**
- * The client identities one scan presents. The untrusted one is minted at scan start and only ever held
+ * The client identities one scan presents. The untrusted one is minted for this scan and only ever held
  * in memory; the trusted ones come from the operator (--client-cert/--client-key, or a kubeconfig).
  */
 export interface ScanIdentities {
   /**
-   * Minted while the scan starts dialling: discovery needs no identity, and minting (key generation and
-   * loading the certificate builder) was start-up every first SYN waited for.
+   * Minted when the first endpoint asks for it, not before the first SYN: discovery needs no identity, and
+   * minting (key generation, loading the certificate builder) was start-up that every scan waited for.
    */
-  untrusted: Promise<{ certPem: string; keyPem: string }>;
+  untrusted: () => Promise<{ certPem: string; keyPem: string }>;
   /** What kubelets should accept: the API server's kubelet-client pair. */
   trustedForKubelets: ClientIdentity | null;
   /** What etcd should accept: the API server's etcd client pair (--etcd-client-cert/--etcd-client-key). */
@@ -94,13 +94,14 @@ export interface IdentitySources {
 }
 
 export async function prepareScanIdentities(sources: IdentitySources): Promise<ScanIdentities> {
-  const untrusted = mintUntrustedClientIdentity().then(({ client }) => ({
-    certPem: client.certPem,
-    keyPem: client.keyPem,
-  }));
-  // Awaited by each endpoint that needs it; a scan that opens no TLS port never awaits it, and a failure
-  // (which gathering turns into that endpoint's error) must not surface as an unhandled rejection.
-  untrusted.catch(() => undefined);
+  let minting: Promise<{ certPem: string; keyPem: string }> | undefined;
+  const untrusted = () => {
+    minting ??= mintUntrustedClientIdentity().then(({ client }) => ({
+      certPem: client.certPem,
+      keyPem: client.keyPem,
+    }));
+    return minting;
+  };
   const clientPair = await readClientPair(sources.clientCertFile, sources.clientKeyFile);
   const etcdClient = await readClientPair(
     sources.etcdClientCertFile,
