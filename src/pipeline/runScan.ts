@@ -37,6 +37,7 @@ import {
   connectBudget,
   connectionGate,
   DeadlineExceeded,
+  type ItemLife,
   perHostLimit,
   schedule,
   withWorkDeadline,
@@ -285,7 +286,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   type Outcome =
     | { endpoint: Endpoint; result: EndpointResult }
     | { endpoint: Endpoint; unopened: UnopenedEndpoint };
-  const discoverThenProbe = async (endpoint: Endpoint): Promise<Outcome> => {
+  const discoverThenProbe = async (endpoint: Endpoint, life: ItemLife): Promise<Outcome> => {
     if (!scope.allowsHost(endpoint.host)) return { endpoint, unopened: outOfScope(endpoint, scope) };
     const discovery = await towardsHost(endpoint.host, async () => {
       await gatherContext.gate.take();
@@ -297,6 +298,9 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       const proxied = await configThroughProxy({ endpoint, state, error });
       return proxied ? { endpoint, result: proxied } : { endpoint, unopened: { endpoint, state, error } };
     }
+    // Its discovery connect is over: the probing stage has limits of its own, so the young window (which
+    // is there for the connects) makes room for the next one now rather than when the probing ends.
+    life.grownUp();
     const facts = await probing(() =>
       gatherWithinDeadline(endpoint, gatherContext, endpointDeadlineMs(timeoutMs)),
     );

@@ -3,4 +3,4 @@ export { DeadlineExceeded } from "./deadline.js";
 export { type ConnectBudget, connectBudget, openFileLimit } from "./fileDescriptors.js";
 export { type OutsideWait, withDeadlineExceptWaits, withWorkDeadline } from "./pausableDeadline.js";
 export { type HostLimiters, type PerHostLimit, perHostLimit, runOnHost } from "./perHostLimit.js";
-export { type ScheduleOptions, type ScheduleStats, schedule } from "./scheduler.js";
+export { type ItemLife, type ScheduleOptions, type ScheduleStats, schedule } from "./scheduler.js";

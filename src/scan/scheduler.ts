@@ -20,7 +20,15 @@ export interface ScheduleStats {
   finished: number;
 }
 
-/** One started item as the young window sees it; `young` turns false when it settles or ages out. */
+/**
+ * What `work` may say about its item to the young window: `grownUp` when the fast part it was counted for is
+ * over (a discovery connect that found the port open, whose probing has limits of its own).
+ */
+export interface ItemLife {
+  grownUp(): void;
+}
+
+/** One started item as the young window sees it; `young` turns false when it settles, grows up or ages out. */
 interface Started {
   /** The window clock's tick when the item started. */
   at: number;
@@ -34,7 +42,7 @@ interface Started {
  */
 export async function schedule<T, R>(
   items: AsyncIterable<T>,
-  work: (item: T) => Promise<R>,
+  work: (item: T, life: ItemLife) => Promise<R>,
   options: ScheduleOptions<R>,
 ): Promise<ScheduleStats> {
   const concurrency = Math.max(1, Math.floor(options.concurrency));
@@ -99,9 +107,15 @@ export async function schedule<T, R>(
         started.push(entry);
         young += 1;
       }
+      const leaveWindow = (): void => {
+        if (!entry.young) return;
+        entry.young = false;
+        young -= 1;
+        wake();
+      };
       let running: Promise<R>;
       try {
-        running = work(item);
+        running = work(item, { grownUp: leaveWindow });
       } catch (error) {
         running = Promise.reject(error);
       }
@@ -117,10 +131,7 @@ export async function schedule<T, R>(
         )
         .finally(() => {
           inFlight -= 1;
-          if (entry.young) {
-            entry.young = false;
-            young -= 1;
-          }
+          leaveWindow();
           wake();
           if (inFlight === 0) drained?.();
         });

@@ -101,6 +101,32 @@ describe("schedule with a young window", () => {
     expect(await peakInFlight(1)).toEqual({ peak: 4, results: 60 });
   });
 
+  it("lets an item that has grown up (its discovery done) out of the window before it ends", async () => {
+    let peak = 0;
+    let inFlight = 0;
+    let timeToPeak = Number.POSITIVE_INFINITY;
+    const started = performance.now();
+    await schedule(
+      counting(20, { count: 0 }),
+      async (value, life) => {
+        inFlight += 1;
+        if (inFlight > peak) {
+          peak = inFlight;
+          if (peak === 20) timeToPeak = performance.now() - started;
+        }
+        // The fast part is over at once; the slow part (probing) follows outside the window.
+        life.grownUp();
+        await sleep(300);
+        inFlight -= 1;
+        return value;
+      },
+      // A clock too slow to age anything out during the test: only growing up frees the window.
+      { concurrency: 24, youngWindow: { tasks: 2, forMs: 60_000 }, onResult: () => {} },
+    );
+    expect(peak).toBe(20);
+    expect(timeToPeak).toBeLessThan(250);
+  });
+
   it("lets slow work fan out past the window as it ages, never past `concurrency`", async () => {
     const { peak, results } = await peakInFlight(400);
     expect(results).toBe(60);
