@@ -4,6 +4,7 @@ import { type ClusterAccess, NODE_LIST_BOUNDS, type NodeListing } from "../kubec
 import { type EndpointResult, endpointKey, netError } from "../model/index.js";
 import type { ScopeGuard } from "../scope/index.js";
 import { gatherNodeProxyEvidence, MAX_PROXIED_NODES, PROXY_REQUESTS_IN_FLIGHT } from "./nodeProxyEvidence.js";
+import { PausableDeadline } from "./pausableDeadline.js";
 
 /** One API server kubetls holds credentials for, waiting for its node-proxy evidence. */
 export interface ClusterPhaseInput {
@@ -18,8 +19,6 @@ export interface ClusterPhaseOptions {
   scope: ScopeGuard;
   lookup?: LookupFunction;
   nodeAddressTypes: readonly string[];
-  /** What kubetls saw on each kubelet directly, by `host:port`. */
-  kubelets: ReadonlyMap<string, EndpointResult>;
   /** API servers worked on at once: the scan's own concurrency. */
   concurrency: number;
 }
@@ -33,53 +32,89 @@ export type ClusterFacts = Pick<
 /**
  * One API server's cluster phase at most: its node list's own deadline, then the rounds of proxied GETs
  * (each three phases), plus one round of slack. Past it, the API server is finished with what is known.
+ * Time spent waiting for the scan's kubelets is not counted: that wait is the scan's, not the API server's.
  */
 export function clusterPhaseDeadlineMs(timeoutMs: number): number {
   const proxyRounds = Math.ceil(MAX_PROXIED_NODES / PROXY_REQUESTS_IN_FLIGHT);
   return timeoutMs * (NODE_LIST_BOUNDS.deadlinePhases + 3 + 3 * (proxyRounds + 1));
 }
 
+/** API servers added while the scan runs; `finish` hands over the kubelets and waits for every one. */
+export interface ClusterPhase {
+  add(input: ClusterPhaseInput): void;
+  finish(kubelets: ReadonlyMap<string, EndpointResult>): Promise<void>;
+}
+
 /**
- * The node list and node proxy of every API server, all at once up to the scan's concurrency, each under
- * its own deadline: a silent API server costs its own deadline, never another's. `onDone` is called once
- * per API server as it finishes, one call at a time, so results stream in the order they complete.
+ * Starts each API server's node list and node proxy as soon as it is added, up to the scan's concurrency,
+ * each under its own deadline: a silent API server costs its own deadline, never another's. Its answers are
+ * joined with the kubelets once `finish` hands them over. `onDone` is called once per API server as it
+ * finishes, one call at a time, so results stream in the order they complete.
  */
-export async function runClusterPhase(
-  inputs: readonly ClusterPhaseInput[],
+export function startClusterPhase(
   options: ClusterPhaseOptions,
   onDone: (apiserver: EndpointResult, facts: ClusterFacts) => Promise<void>,
-): Promise<void> {
+): ClusterPhase {
   const limit = pLimit(Math.max(1, options.concurrency));
+  let handOver: (kubelets: ReadonlyMap<string, EndpointResult>) => void = () => undefined;
+  const kubeletsKnown = new Promise<ReadonlyMap<string, EndpointResult>>((resolve) => {
+    handOver = resolve;
+  });
+  const running: Promise<void>[] = [];
   let emitted: Promise<void> = Promise.resolve();
-  await Promise.all(
-    inputs.map((input) =>
-      limit(async () => {
-        const facts = await clusterFactsWithinDeadline(input, options);
-        emitted = emitted.then(() => onDone(input.apiserver, facts));
-        await emitted;
-      }),
-    ),
-  );
+  return {
+    add(input) {
+      running.push(
+        limit(async () => {
+          const facts = await clusterFactsWithinDeadline(input, options, kubeletsKnown);
+          emitted = emitted.then(() => onDone(input.apiserver, facts));
+          await emitted;
+        }),
+      );
+    },
+    async finish(kubelets) {
+      handOver(kubelets);
+      await Promise.all(running);
+    },
+  };
+}
+
+/** Every API server at once, with the kubelets already known: `startClusterPhase` in one call. */
+export async function runClusterPhase(
+  inputs: readonly ClusterPhaseInput[],
+  options: ClusterPhaseOptions & { kubelets: ReadonlyMap<string, EndpointResult> },
+  onDone: (apiserver: EndpointResult, facts: ClusterFacts) => Promise<void>,
+): Promise<void> {
+  const phase = startClusterPhase(options, onDone);
+  for (const input of inputs) phase.add(input);
+  await phase.finish(options.kubelets);
 }
 
 async function clusterFactsWithinDeadline(
   input: ClusterPhaseInput,
   options: ClusterPhaseOptions,
+  kubeletsKnown: Promise<ReadonlyMap<string, EndpointResult>>,
 ): Promise<ClusterFacts> {
   const deadlineMs = clusterPhaseDeadlineMs(options.timeoutMs);
-  let timer: NodeJS.Timeout | undefined;
+  let resolveExpired: (facts: ClusterFacts) => void = () => undefined;
   const expired = new Promise<ClusterFacts>((resolve) => {
-    timer = setTimeout(() => {
-      const message = `the node list and node proxy of ${endpointKey(input.apiserver)} did not finish within ${deadlineMs} ms`;
-      resolve({ nodeProxy: [], nodeListError: netError("timeout", message), clusterCuts: [message] });
-    }, deadlineMs);
+    resolveExpired = resolve;
+  });
+  const clock = new PausableDeadline(deadlineMs, () => {
+    const message = `the node list and node proxy of ${endpointKey(input.apiserver)} did not finish within ${deadlineMs} ms`;
+    resolveExpired({ nodeProxy: [], nodeListError: netError("timeout", message), clusterCuts: [message] });
   });
   const gathered = gatherNodeProxyEvidence(input.access, {
     timeoutMs: options.timeoutMs,
     scope: options.scope,
     lookup: options.lookup,
     nodeAddressTypes: options.nodeAddressTypes,
-    kubelets: options.kubelets,
+    kubelets: async () => {
+      clock.pause();
+      const kubelets = await kubeletsKnown;
+      clock.resume();
+      return kubelets;
+    },
     listing: input.listing,
   }).then(
     (evidence): ClusterFacts => ({
@@ -98,6 +133,6 @@ async function clusterFactsWithinDeadline(
   try {
     return await Promise.race([gathered, expired]);
   } finally {
-    clearTimeout(timer);
+    clock.stop();
   }
 }

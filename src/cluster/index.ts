@@ -1,9 +1,11 @@
 export {
   type ClusterFacts,
+  type ClusterPhase,
   type ClusterPhaseInput,
   type ClusterPhaseOptions,
   clusterPhaseDeadlineMs,
   runClusterPhase,
+  startClusterPhase,
 } from "./clusterPhase.js";
 export {
   gatherNodeProxyEvidence,

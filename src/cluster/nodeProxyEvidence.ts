@@ -22,8 +22,12 @@ export interface NodeProxyContext {
   scope: ScopeGuard;
   lookup?: LookupFunction;
   nodeAddressTypes: readonly string[];
-  /** What kubetls saw on each kubelet directly, by `host:port`. */
-  kubelets: ReadonlyMap<string, EndpointResult>;
+  /**
+   * What kubetls saw on each kubelet directly, by `host:port`: resolves once every kubelet of the scan is
+   * finished. It is awaited only when it is needed: to choose which nodes to ask when the cluster lists more
+   * than can be asked, and to join each answer with its kubelet at the end.
+   */
+  kubelets: () => Promise<ReadonlyMap<string, EndpointResult>>;
   /** The node list already read for this API server (kubeconfig discovery); listed again when absent. */
   listing?: NodeListing;
 }
@@ -78,24 +82,35 @@ export async function gatherNodeProxyEvidence(
     cuts.push(`node list incomplete after ${listing.nodes.length} node(s): ${listing.error.message}`);
   }
 
-  const leftOut: NodeLeftOut[] = [];
+  /*
+   * A cluster that lists no more nodes than can be asked has every in-scope node asked whatever its rank, so
+   * its proxied GETs need not wait for the kubelets: they overlap the rest of the scan, and the ranking (the
+   * order of what is reported) is applied once the kubelets are known. A larger cluster waits, because the
+   * rank decides which nodes are asked.
+   */
+  const rankBeforeAsking = listing.nodes.length > MAX_PROXIED_NODES;
+  const kubeletsAtStart = rankBeforeAsking ? await context.kubelets() : new Map<string, EndpointResult>();
+  const kubeletOf = (node: ClusterNode, kubelets: ReadonlyMap<string, EndpointResult>) =>
+    node.address === null ? null : (kubelets.get(kubeletKey(node)) ?? null);
+
+  const leftOut: { node: ClusterNode; entry: NodeLeftOut }[] = [];
   let unnamed = 0;
   const leaveOut = (node: ClusterNode, reason: string): void => {
     if (leftOut.length >= MAX_NAMED_LEFT_OUT) unnamed++;
     // The reason names the node and its address too, so it reads alone in a check's evidence.
-    else leftOut.push({ node: node.name, address: node.address, reason: `${node.name}: ${reason}` });
+    else
+      leftOut.push({
+        node,
+        entry: { node: node.name, address: node.address, reason: `${node.name}: ${reason}` },
+      });
   };
   const inScope = addressScopeCheck(context);
-  const ranked = listing.nodes
-    .map((node) => ({
-      node,
-      kubelet: node.address === null ? null : (context.kubelets.get(kubeletKey(node)) ?? null),
-    }))
-    .sort((a, b) => rank(a.kubelet) - rank(b.kubelet));
-  const candidates: typeof ranked = [];
+  const ranked = [...listing.nodes].sort(
+    (a, b) => rank(kubeletOf(a, kubeletsAtStart)) - rank(kubeletOf(b, kubeletsAtStart)),
+  );
+  const candidates: ClusterNode[] = [];
   let overCap = 0;
-  for (const entry of ranked) {
-    const { node } = entry;
+  for (const node of ranked) {
     if (node.address === null) {
       leaveOut(node, `reports no address of type ${context.nodeAddressTypes.join(" or ")}`);
       continue;
@@ -106,7 +121,7 @@ export async function gatherNodeProxyEvidence(
     }
     const scopeProblem = await inScope(node.address);
     if (scopeProblem !== null) leaveOut(node, scopeProblem);
-    else candidates.push(entry);
+    else candidates.push(node);
   }
   if (overCap > 0) {
     cuts.push(
@@ -116,38 +131,55 @@ export async function gatherNodeProxyEvidence(
   if (unnamed > 0) cuts.push(`${unnamed} more node(s) left out of the node proxy, not named`);
 
   const limit = pLimit(PROXY_REQUESTS_IN_FLIGHT);
-  const probes = await Promise.all(
-    candidates.map(({ node, kubelet }) =>
-      limit(async (): Promise<NodeProxyProbe> => {
-        const outcome = await nodeProxyGet(access, node.name, "/healthz", callOptions);
-        return {
-          node: node.name,
-          kubelet: node.address === null ? null : kubeletKey(node),
-          outcome: outcome.outcome,
-          status: outcome.outcome === "http" ? outcome.status : null,
-          snippet: outcome.outcome === "http" ? outcome.bodySnippet.slice(0, 300) : outcome.error.message,
-          kubeletChainTrusted: chainAnApiserverWouldAccept(kubelet),
-          kubeletRejectsAnonymous: kubelet ? rejectsAnonymous(kubelet) : null,
-        };
-      }),
+  const answers = await Promise.all(
+    candidates.map((node) =>
+      limit(async () => ({ node, outcome: await nodeProxyGet(access, node.name, "/healthz", callOptions) })),
     ),
   );
+  // The anonymous GET needs no kubelet either: it goes out now, for the first node asked that answered.
+  const anonymous = await anonymousNodeProxy(
+    access,
+    answers.map(({ node, outcome }) => ({
+      node: node.name,
+      status: outcome.outcome === "http" ? outcome.status : null,
+    })),
+    callOptions,
+  );
+  const kubelets = rankBeforeAsking ? kubeletsAtStart : await context.kubelets();
+  // A stable sort of what was asked in listing order gives the order asking in ranked order would have.
+  const byRank = <T extends { node: ClusterNode }>(items: T[]): T[] =>
+    rankBeforeAsking
+      ? items
+      : [...items].sort((a, b) => rank(kubeletOf(a.node, kubelets)) - rank(kubeletOf(b.node, kubelets)));
+  const probes = byRank(answers).map(({ node, outcome }): NodeProxyProbe => {
+    const kubelet = kubeletOf(node, kubelets);
+    return {
+      node: node.name,
+      kubelet: node.address === null ? null : kubeletKey(node),
+      outcome: outcome.outcome,
+      status: outcome.outcome === "http" ? outcome.status : null,
+      snippet: outcome.outcome === "http" ? outcome.bodySnippet.slice(0, 300) : outcome.error.message,
+      kubeletChainTrusted: chainAnApiserverWouldAccept(kubelet),
+      kubeletRejectsAnonymous: kubelet ? rejectsAnonymous(kubelet) : null,
+    };
+  });
   return {
     probes,
-    anonymous: await anonymousNodeProxy(access, probes, callOptions),
+    anonymous,
     listingError: listing.nodes.length === 0 ? listing.error : null,
-    leftOut,
+    leftOut: byRank(leftOut).map(({ entry }) => entry),
     cuts,
   };
 }
 
 /*
  * The same proxied /healthz with no certificate and no token, for one node already asked with credentials
- * (so it is in scope): preferably one whose kubelet answered through the proxy, so a refusal is the authorizer's.
+ * (so it is in scope): preferably one whose kubelet answered through the proxy, so a refusal is the
+ * authorizer's. The first such node in the order asked.
  */
 async function anonymousNodeProxy(
   access: ClusterAccess,
-  probes: readonly NodeProxyProbe[],
+  probes: readonly { node: string; status: number | null }[],
   callOptions: Parameters<typeof nodeProxyGet>[3],
 ): Promise<AnonymousNodeProxyProbe | null> {
   const chosen = probes.find((probe) => probe.status === 200) ?? probes[0];

@@ -42,11 +42,12 @@ export const DEFAULT_EXEC_TIMEOUT_MS = 30_000;
  */
 export async function loadClusterAccess(options: LoadClusterAccessOptions): Promise<ClusterAccess> {
   const location = kubeconfigLocation(options.kubeconfigPath, options.environment ?? process.env);
-  const files = (await readKubeconfigFiles(location)).map(({ path, text }) => {
-    const parsed = parseKubeconfig(text, resolve(path));
+  const files = [];
+  for (const { path, text } of await readKubeconfigFiles(location)) {
+    const parsed = await parseKubeconfig(text, resolve(path));
     if (typeof parsed === "string") throw new KubeconfigError(path, null, parsed);
-    return parsed;
-  });
+    files.push(parsed);
+  }
   const config = mergeKubeconfigs(files);
 
   const contextName = options.context || config.currentContext;

@@ -1,4 +1,3 @@
-import { parseDocument } from "yaml";
 import { printableLine } from "../net/index.js";
 
 /** A cluster entry, with the fields kubetls reads (kubeconfig v1 names, as kubectl writes them). */
@@ -52,7 +51,9 @@ export interface KubeconfigFile {
  * go-yaml), an empty file is an empty config, and a name twice in one list is an error. Returns what is
  * wrong as a string naming the field, never quoting a value (values may be tokens or keys).
  */
-export function parseKubeconfig(text: string, path: string): KubeconfigFile | string {
+export async function parseKubeconfig(text: string, path: string): Promise<KubeconfigFile | string> {
+  // Loaded only when a kubeconfig is read: the yaml parser is a start-up cost every other scan would pay.
+  const { parseDocument } = await import("yaml");
   const empty: KubeconfigFile = { path, clusters: [], users: [], contexts: [], currentContext: null };
   if (text.trim() === "") return empty;
   const document = parseDocument(text, { version: "1.1" });

@@ -1,6 +1,6 @@
 import type { X509Certificate } from "node:crypto";
 import pLimit from "p-limit";
-import { runClusterPhase } from "../cluster/index.js";
+import { startClusterPhase } from "../cluster/index.js";
 import { configContradictions } from "../correlate/index.js";
 import {
   blankFacts,
@@ -234,15 +234,33 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     const reason = `port ${state}: ${error.message}`;
     return { ...facts, checks: skippedChecks(probes, endpoint.role, benchmark, reason) };
   };
-  // API servers kubetls holds credentials for wait for the kubelets: their node-proxy evidence joins
-  // what was seen on each kubelet directly, so they are finished (and streamed) last.
-  const awaitingClusterPhase: EndpointResult[] = [];
   const accessFor = (endpoint: { host: string; port: number }): ClusterAccess | null =>
     clusterAccessFor(endpoint, cluster?.access ?? null, identities.clientPair);
   const ledger = new HostLedger((role) => roleDefinition(role)?.absenceMeaningfulWhen ?? []);
   const emit = async (result: EndpointResult): Promise<void> => {
     endpoints.push(result);
     await options.onEndpoint?.(result);
+  };
+  // API servers kubetls holds credentials for start their node list and node proxy as soon as they are
+  // probed, alongside the rest of the scan, but wait for the kubelets to be finished: their node-proxy
+  // evidence joins what was seen on each kubelet directly, so they are finished (and streamed) last.
+  const clusterPhase = startClusterPhase(
+    {
+      timeoutMs: options.pacing.timeoutMs,
+      scope,
+      lookup: scope.lookup,
+      nodeAddressTypes: options.cluster?.nodeAddressTypes ?? ["InternalIP", "Hostname"],
+      concurrency: options.pacing.concurrency,
+    },
+    async (apiserver, clusterFacts) => {
+      const { checks: _stale, ...facts } = apiserver;
+      await emit(verdicts({ ...facts, ...clusterFacts }));
+    },
+  );
+  const startClusterPhaseOf = (apiserver: EndpointResult, access: ClusterAccess): void => {
+    const listing =
+      cluster && access === cluster.access && cluster.listing !== null ? cluster.listing : undefined;
+    clusterPhase.add({ apiserver, access, listing });
   };
   const emitJudgeable = async (): Promise<void> => {
     for (const unopened of ledger.takeJudgeable()) await emit(judgeUnopened(unopened));
@@ -319,8 +337,9 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
           options.onSettled?.("open");
           if (result.speaksTls || result.plainHttp) ledger.answered(result.host, result.role);
           ledger.settled(outcome.endpoint, null);
-          if (result.role === "apiserver" && result.speaksTls && accessFor(result) !== null) {
-            awaitingClusterPhase.push(result);
+          const access = result.role === "apiserver" && result.speaksTls ? accessFor(result) : null;
+          if (access !== null) {
+            startClusterPhaseOf(result, access);
           } else {
             await emit(result);
           }
@@ -331,30 +350,12 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   );
   await emitJudgeable();
 
-  await runClusterPhase(
-    awaitingClusterPhase.flatMap((apiserver) => {
-      const access = accessFor(apiserver);
-      if (access === null) return [];
-      const listing =
-        cluster && access === cluster.access && cluster.listing !== null ? cluster.listing : undefined;
-      return [{ apiserver, access, listing }];
-    }),
-    {
-      timeoutMs: options.pacing.timeoutMs,
-      scope,
-      lookup: scope.lookup,
-      nodeAddressTypes: options.cluster?.nodeAddressTypes ?? ["InternalIP", "Hostname"],
-      kubelets: new Map(
-        endpoints
-          .filter((endpoint) => endpoint.role === "kubelet")
-          .map((endpoint) => [endpointKey(endpoint), endpoint]),
-      ),
-      concurrency: options.pacing.concurrency,
-    },
-    async (apiserver, clusterFacts) => {
-      const { checks: _stale, ...facts } = apiserver;
-      await emit(verdicts({ ...facts, ...clusterFacts }));
-    },
+  await clusterPhase.finish(
+    new Map(
+      endpoints
+        .filter((endpoint) => endpoint.role === "kubelet")
+        .map((endpoint) => [endpointKey(endpoint), endpoint]),
+    ),
   );
 
   const unopened = ledger.groups();

@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parse as parseYaml } from "yaml";
 import {
   CHECK_SOURCES,
   CHECK_STATUSES,
@@ -24,6 +23,12 @@ import { factRoot, parseFactPath } from "./factPath.js";
 import { FACT_ROOTS } from "./facts.js";
 import { parseGoDuration } from "./goDuration.js";
 import type { BenchmarkCatalogue, Probe, ProbeSet, Verdict } from "./probe.js";
+import {
+  cachedDocument,
+  defaultProbeDocumentCacheFile,
+  type ProbeDocumentCache,
+  readProbeDocumentCache,
+} from "./probeDocumentCache.js";
 import { ProbeFileError } from "./probeFileError.js";
 
 const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "low", "info"];
@@ -39,11 +44,22 @@ export function defaultProbesDirectory(): string {
   );
 }
 
+export interface LoadProbesOptions {
+  /**
+   * The build's parsed documents (probeDocumentCache.ts), used for files whose text is unchanged; null
+   * parses every file. Default: the one beside this build.
+   */
+  documentCacheFile?: string | null;
+}
+
 /**
  * Loads probes/benchmarks.yaml and every other probes/*.yaml. Any malformed file stops the run with a
  * ProbeFileError naming the file and the field: a silently skipped probe is a silently missing control.
  */
-export async function loadProbes(directory = defaultProbesDirectory()): Promise<ProbeSet> {
+export async function loadProbes(
+  directory = defaultProbesDirectory(),
+  options: LoadProbesOptions = {},
+): Promise<ProbeSet> {
   let entries: string[];
   try {
     entries = await readdir(directory);
@@ -69,14 +85,20 @@ export async function loadProbes(directory = defaultProbesDirectory()): Promise<
     const fromHere = relative(process.cwd(), path);
     return fromHere.startsWith("..") ? path : fromHere;
   };
-  const catalogue = parseCatalogue(
-    await readYaml(join(directory, BENCHMARKS_FILE), display(BENCHMARKS_FILE)),
-    display(BENCHMARKS_FILE),
+  const cache = await readProbeDocumentCache(
+    options.documentCacheFile === undefined ? defaultProbeDocumentCacheFile() : options.documentCacheFile,
   );
+  // Read all at once: one file after another was tens of milliseconds of start-up spent waiting on the disk.
+  const texts = new Map(
+    await Promise.all(
+      names.map(async (name) => [name, await readFile(join(directory, name), "utf8")] as const),
+    ),
+  );
+  const readDocument = (name: string) => parseYamlText(texts.get(name) ?? "", name, display(name), cache);
+  const catalogue = parseCatalogue(await readDocument(BENCHMARKS_FILE), display(BENCHMARKS_FILE));
   const probes: Probe[] = [];
   for (const name of names.filter((candidate) => candidate !== BENCHMARKS_FILE)) {
-    const source = display(name);
-    probes.push(parseProbe(await readYaml(join(directory, name), source), source, catalogue));
+    probes.push(parseProbe(await readDocument(name), display(name), catalogue));
   }
   const seen = new Map<string, string>();
   for (const probe of probes) {
@@ -88,8 +110,16 @@ export async function loadProbes(directory = defaultProbesDirectory()): Promise<
   return { catalogue, probes };
 }
 
-async function readYaml(path: string, source: string): Promise<unknown> {
-  const text = await readFile(path, "utf8");
+async function parseYamlText(
+  text: string,
+  name: string,
+  source: string,
+  cache: ProbeDocumentCache | null,
+): Promise<unknown> {
+  const cached = cachedDocument(cache, name, text);
+  if (cached !== null) return cached.document;
+  // Loaded only when a file is not in the build's cache: the yaml parser is a start-up cost of its own.
+  const { parse: parseYaml } = await import("yaml");
   try {
     return parseYaml(text);
   } catch (error) {

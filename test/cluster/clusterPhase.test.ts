@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ClusterFacts } from "../../src/cluster/index.js";
 import { clusterPhaseDeadlineMs, gatherNodeProxyEvidence, runClusterPhase } from "../../src/cluster/index.js";
+import { PausableDeadline } from "../../src/cluster/pausableDeadline.js";
 import type { EndpointResult } from "../../src/model/index.js";
 import { scopeGuard } from "../../src/scope/index.js";
 import { type MintedCertificate, mintCertificate } from "../../src/x509/index.js";
@@ -100,7 +101,7 @@ describe("the node proxy's scope rule: the address --node-address-types picks", 
       timeoutMs: 1_500,
       scope: scopeGuard(["127.0.0.0/8"]),
       nodeAddressTypes: ["InternalIP"],
-      kubelets: new Map(),
+      kubelets: async () => new Map(),
     });
     expect(evidence.listingError).toBeNull();
     expect(evidence.probes.map((probe) => [probe.node, probe.kubelet, probe.status])).toEqual([
@@ -126,7 +127,7 @@ describe("the node proxy's scope rule: the address --node-address-types picks", 
       timeoutMs: 1_500,
       scope: scopeGuard([]),
       nodeAddressTypes: ["InternalIP"],
-      kubelets: new Map(),
+      kubelets: async () => new Map(),
     });
     expect(evidence.probes).toHaveLength(25);
     expect(evidence.cuts).toEqual([
@@ -140,10 +141,91 @@ describe("the node proxy's scope rule: the address --node-address-types picks", 
       timeoutMs: 1_500,
       scope: scopeGuard([]),
       nodeAddressTypes: ["InternalIP"],
-      kubelets: new Map(),
+      kubelets: async () => new Map(),
     });
     expect(evidence.listingError).toBeNull();
     expect(evidence.cuts[0]).toMatch(/^node list cut at /);
     expect(evidence.probes).toHaveLength(25);
+  });
+});
+
+function kubeletRecord(
+  host: string,
+  errors: NonNullable<EndpointResult["validation"]>["errors"],
+): EndpointResult {
+  return {
+    host,
+    port: 10250,
+    role: "kubelet",
+    state: "open",
+    reachable: true,
+    error: null,
+    speaksTls: true,
+    plainHttp: false,
+    tls: null,
+    chain: [],
+    validation: { trusted: errors.length === 0, errors, expiresInDays: 300 },
+    checks: [],
+  };
+}
+
+describe("the node proxy of a small cluster overlaps the scan", () => {
+  it("asks every node, anonymously too, before the kubelets are known, then reports them in kubelet rank, each joined with its kubelet", async () => {
+    const server = await apiServer({
+      kind: "nodes",
+      count: 3,
+      addresses: (index) => [{ type: "InternalIP", address: `127.9.1.${index + 1}` }],
+    });
+    let handOver: (kubelets: ReadonlyMap<string, EndpointResult>) => void = () => undefined;
+    const kubeletsKnown = new Promise<ReadonlyMap<string, EndpointResult>>((resolve) => {
+      handOver = resolve;
+    });
+    const pending = gatherNodeProxyEvidence(server.access, {
+      timeoutMs: 1_500,
+      scope: scopeGuard([]),
+      nodeAddressTypes: ["InternalIP"],
+      kubelets: () => kubeletsKnown,
+    });
+    const proxied = () => server.requests.filter((path) => path.endsWith("/proxy/healthz"));
+    // The three credentialed GETs and the anonymous one all go out while the kubelets are still being scanned.
+    await vi.waitFor(() => expect(proxied()).toHaveLength(4), { timeout: 5_000 });
+    handOver(
+      new Map([
+        ["127.9.1.1:10250", kubeletRecord("127.9.1.1", [])],
+        ["127.9.1.3:10250", kubeletRecord("127.9.1.3", ["untrusted-root"])],
+      ]),
+    );
+    const evidence = await pending;
+    // Rank: a chain an API server would reject first (node-2), then a kubelet seen (node-0), then none seen.
+    expect(evidence.probes.map((probe) => [probe.node, probe.kubeletChainTrusted])).toEqual([
+      ["node-2", false],
+      ["node-0", true],
+      ["node-1", null],
+    ]);
+    // The anonymous GET was for the first node asked (listing order) that answered with credentials.
+    expect(evidence.anonymous).toMatchObject({ node: "node-0", outcome: "http" });
+    expect(proxied()).toHaveLength(4);
+  });
+});
+
+describe("a pausable deadline", () => {
+  it("does not count the time it is paused, and fires once with the time that was left", async () => {
+    let fired = 0;
+    const started = performance.now();
+    const deadline = new PausableDeadline(300, () => {
+      fired++;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    deadline.pause();
+    // Paused past its whole length: it must not fire.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(fired).toBe(0);
+    deadline.resume();
+    await vi.waitFor(() => expect(fired).toBe(1), { timeout: 3_000 });
+    // About 100 ms before the pause, 500 paused, then the 200 ms left.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(780);
+    deadline.resume();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(fired).toBe(1);
   });
 });

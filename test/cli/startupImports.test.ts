@@ -1,0 +1,64 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, uniqueLabNetwork } from "../support/cli.js";
+
+/*
+ * What a scan imports before it can dial is start-up every scan pays (issue 9). The yaml parser and undici
+ * are the largest: yaml is needed only for a kubeconfig (or a probe file changed since the build), undici
+ * only for the first HTTP request. A static import of either would bring the cost back silently.
+ */
+let work: string;
+let loadedLog: string;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), "kubetls-imports-"));
+  loadedLog = join(work, "loaded.log");
+  await writeFile(
+    join(work, "hooks.mjs"),
+    `import { appendFileSync } from "node:fs";
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  appendFileSync(process.env.KUBETLS_LOADED_LOG, resolved.url + "\\n");
+  return resolved;
+}
+`,
+  );
+  await writeFile(
+    join(work, "register.mjs"),
+    `import { register } from "node:module";\nregister(new URL("./hooks.mjs", import.meta.url));\n`,
+  );
+});
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+async function importsOf(args: string[]): Promise<{ code: number; loaded: string[] }> {
+  await writeFile(loadedLog, "");
+  const run = await runCli(args, {
+    env: { KUBETLS_LOADED_LOG: loadedLog, NODE_OPTIONS: `--import ${join(work, "register.mjs")}` },
+  });
+  const loaded = (await readFile(loadedLog, "utf8")).split("\n").filter((url) => url !== "");
+  return { code: run.code, loaded };
+}
+
+describe("what a scan imports", () => {
+  it("a scan that finds nothing open loads neither the yaml parser nor undici", async () => {
+    // Nothing listens on this random loopback address: the connect is refused at once.
+    const { code, loaded } = await importsOf(["scan", `${uniqueLabNetwork()}.9:10250`, "--format", "json"]);
+    expect(code).toBe(4);
+    expect(loaded.some((url) => url.includes("/dist/src/pipeline/runScan.js"))).toBe(true);
+    expect(loaded.filter((url) => /\/node_modules\/(yaml|undici)\//.test(url))).toEqual([]);
+  });
+
+  it("a kubeconfig still gets the yaml parser, loaded when it is read", async () => {
+    const kubeconfig = join(work, "kubeconfig.yaml");
+    await writeFile(kubeconfig, "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n");
+    const { code, loaded } = await importsOf(["scan", "--kubeconfig", kubeconfig, "--format", "json"]);
+    // No current context: refused as operator input, after the file was parsed.
+    expect(code).toBe(2);
+    expect(loaded.some((url) => /\/node_modules\/yaml\//.test(url))).toBe(true);
+  });
+});
