@@ -122,36 +122,56 @@ describe("openHttpSession", () => {
     expect(gate.taken()).toBe(PATHS.length);
   });
 
-  it("answers every GET of a server that closes each connection after one answer without saying so", async () => {
+  /** Answers the first request on each connection, then ends it, or drops it when a second request comes. */
+  function oneAnswerPerConnection(ending: "ends at once" | "drops the next request"): {
+    server: Server;
+    requestsOnKeptConnections: () => number;
+  } {
     let requestsOnKeptConnections = 0;
-    const server = await start(
-      createTlsServer({ cert: servedPem(serving), key: serving.leaf.keyPem }, (socket) => {
-        let answered = false;
-        socket.on("error", () => undefined);
-        socket.on("data", (chunk: Buffer) => {
-          const path = /^GET (\S+)/.exec(chunk.toString("latin1"))?.[1];
-          if (path === undefined) return;
-          if (answered) {
-            requestsOnKeptConnections++;
-            return;
-          }
-          answered = true;
-          const body = `you asked ${path}`;
-          socket.write(
-            `HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
-          );
-          // Late enough that the next request is already on its way over this connection.
-          setTimeout(() => socket.destroy(), 50);
-        });
-      }),
-    );
+    const server = createTlsServer({ cert: servedPem(serving), key: serving.leaf.keyPem }, (socket) => {
+      let answered = false;
+      socket.on("error", () => undefined);
+      socket.on("data", (chunk: Buffer) => {
+        const path = /^GET (\S+)/.exec(chunk.toString("latin1"))?.[1];
+        if (path === undefined) return;
+        if (answered) {
+          requestsOnKeptConnections++;
+          socket.destroy();
+          return;
+        }
+        answered = true;
+        const body = `you asked ${path}`;
+        socket.write(
+          `HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+        );
+        if (ending === "ends at once") socket.end();
+      });
+    });
+    return { server, requestsOnKeptConnections: () => requestsOnKeptConnections };
+  }
+
+  it("answers every GET of a server that closes each connection after one answer without saying so", async () => {
+    const closing = oneAnswerPerConnection("ends at once");
+    const server = await start(closing.server);
     const gate = countingGate();
     const outcomes = await askInOrder(open(server, { gate }), PATHS);
     expect(outcomes.map((outcome) => (outcome.outcome === "http" ? outcome.bodySnippet : outcome))).toEqual(
       PATHS.map((path) => `you asked ${path}`),
     );
-    // Each later GET went out on the kept connection first, and was asked again on a fresh one.
-    expect(requestsOnKeptConnections).toBe(PATHS.length - 1);
+    // Whether a GET went out before the close was seen or after, it was answered on a connection of its own.
+    expect(server.connections()).toBe(PATHS.length);
+    expect(gate.taken()).toBe(PATHS.length);
+  });
+
+  it("asks again, on a fresh connection, a GET whose kept connection the server drops as it arrives", async () => {
+    const dropping = oneAnswerPerConnection("drops the next request");
+    const server = await start(dropping.server);
+    const gate = countingGate();
+    const outcomes = await askInOrder(open(server, { gate }), PATHS);
+    expect(outcomes.map((outcome) => (outcome.outcome === "http" ? outcome.bodySnippet : outcome))).toEqual(
+      PATHS.map((path) => `you asked ${path}`),
+    );
+    expect(dropping.requestsOnKeptConnections()).toBe(PATHS.length - 1);
     expect(server.connections()).toBe(PATHS.length);
     expect(gate.taken()).toBe(PATHS.length);
   });
