@@ -2,9 +2,9 @@ import type { LookupFunction } from "node:net";
 import pLimit from "p-limit";
 import { type ClusterAccess, NODE_LIST_BOUNDS, type NodeListing } from "../kubeconfig/index.js";
 import { type EndpointResult, endpointKey, netError } from "../model/index.js";
+import { DeadlineExceeded, withDeadlineExceptWaits } from "../scan/index.js";
 import type { ScopeGuard } from "../scope/index.js";
 import { gatherNodeProxyEvidence, MAX_PROXIED_NODES, PROXY_REQUESTS_IN_FLIGHT } from "./nodeProxyEvidence.js";
-import { PausableDeadline } from "./pausableDeadline.js";
 
 /** One API server kubetls holds credentials for, waiting for its node-proxy evidence. */
 export interface ClusterPhaseInput {
@@ -96,43 +96,33 @@ async function clusterFactsWithinDeadline(
   kubeletsKnown: Promise<ReadonlyMap<string, EndpointResult>>,
 ): Promise<ClusterFacts> {
   const deadlineMs = clusterPhaseDeadlineMs(options.timeoutMs);
-  let resolveExpired: (facts: ClusterFacts) => void = () => undefined;
-  const expired = new Promise<ClusterFacts>((resolve) => {
-    resolveExpired = resolve;
-  });
-  const clock = new PausableDeadline(deadlineMs, () => {
-    const message = `the node list and node proxy of ${endpointKey(input.apiserver)} did not finish within ${deadlineMs} ms`;
-    resolveExpired({ nodeProxy: [], nodeListError: netError("timeout", message), clusterCuts: [message] });
-  });
-  const gathered = gatherNodeProxyEvidence(input.access, {
-    timeoutMs: options.timeoutMs,
-    scope: options.scope,
-    lookup: options.lookup,
-    nodeAddressTypes: options.nodeAddressTypes,
-    kubelets: async () => {
-      clock.pause();
-      const kubelets = await kubeletsKnown;
-      clock.resume();
-      return kubelets;
-    },
-    listing: input.listing,
-  }).then(
-    (evidence): ClusterFacts => ({
-      nodeProxy: evidence.probes,
-      ...(evidence.anonymous ? { anonymousNodeProxy: evidence.anonymous } : {}),
-      ...(evidence.listingError ? { nodeListError: evidence.listingError } : {}),
-      ...(evidence.leftOut.length > 0 ? { nodeProxyLeftOut: evidence.leftOut } : {}),
-      ...(evidence.cuts.length > 0 ? { clusterCuts: evidence.cuts } : {}),
-    }),
-    (error: unknown): ClusterFacts => {
-      // Gathering never throws by design; whatever escapes still becomes this API server's typed error.
-      const message = `the cluster phase of ${endpointKey(input.apiserver)} failed: ${error instanceof Error ? error.message : String(error)}`;
-      return { nodeProxy: [], nodeListError: netError("error", message), clusterCuts: [message] };
-    },
-  );
   try {
-    return await Promise.race([gathered, expired]);
-  } finally {
-    clock.stop();
+    return await withDeadlineExceptWaits(deadlineMs, (outside) =>
+      gatherNodeProxyEvidence(input.access, {
+        timeoutMs: options.timeoutMs,
+        scope: options.scope,
+        lookup: options.lookup,
+        nodeAddressTypes: options.nodeAddressTypes,
+        kubelets: () => outside(kubeletsKnown),
+        listing: input.listing,
+      }).then(
+        (evidence): ClusterFacts => ({
+          nodeProxy: evidence.probes,
+          ...(evidence.anonymous ? { anonymousNodeProxy: evidence.anonymous } : {}),
+          ...(evidence.listingError ? { nodeListError: evidence.listingError } : {}),
+          ...(evidence.leftOut.length > 0 ? { nodeProxyLeftOut: evidence.leftOut } : {}),
+          ...(evidence.cuts.length > 0 ? { clusterCuts: evidence.cuts } : {}),
+        }),
+        (error: unknown): ClusterFacts => {
+          // Gathering never throws by design; whatever escapes still becomes this API server's typed error.
+          const message = `the cluster phase of ${endpointKey(input.apiserver)} failed: ${error instanceof Error ? error.message : String(error)}`;
+          return { nodeProxy: [], nodeListError: netError("error", message), clusterCuts: [message] };
+        },
+      ),
+    );
+  } catch (error) {
+    if (!(error instanceof DeadlineExceeded)) throw error;
+    const message = `the node list and node proxy of ${endpointKey(input.apiserver)} did not finish within ${deadlineMs} ms`;
+    return { nodeProxy: [], nodeListError: netError("timeout", message), clusterCuts: [message] };
   }
 }

@@ -94,7 +94,7 @@ async function addKubeletConfig(
   if (facts.role !== "kubelet" || !facts.auth) return;
   const kubeletConfig = await gatherKubeletConfig(facts.auth, {
     target: endpoint,
-    identities: identitiesFor(endpoint, facts.role, true, context),
+    identities: await identitiesFor(endpoint, facts.role, true, context),
     timeoutMs: context.timeoutMs,
     gate: context.gate,
     lookup: context.lookup,
@@ -225,7 +225,7 @@ async function authFactsFor(
 ): Promise<AuthFacts> {
   const definition = roleDefinition(role);
   if (!definition || definition.paths.length === 0) return known;
-  const identities = identitiesFor(endpoint, role, tls, context);
+  const identities = await identitiesFor(endpoint, role, tls, context);
   const facts = await gatherAuthFacts(endpoint, tls, definition.paths, identities, context, known);
   // Pages that only an authorized caller's answer makes meaningful are asked of the trusted identity alone.
   const trustedOnly = definition.trustedOnlyPaths ?? [];
@@ -237,16 +237,16 @@ async function authFactsFor(
 }
 
 /** Who is shown to the endpoint: anonymous always; over TLS also the untrusted and the trusted identity. */
-function identitiesFor(
+async function identitiesFor(
   endpoint: Endpoint,
   role: Role,
   tls: boolean,
   context: GatherContext,
-): IdentityCredentials {
+): Promise<IdentityCredentials> {
   const identities: IdentityCredentials = { anonymous: null };
   const definition = roleDefinition(role);
   if (tls && definition) {
-    identities.untrusted = { credentials: context.identities.untrusted };
+    identities.untrusted = { credentials: await context.identities.untrusted() };
     const trusted = trustedIdentityFor(context.identities, definition.trustedIdentity, endpoint);
     if (trusted) identities.trusted = trusted;
   }

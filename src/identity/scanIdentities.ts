@@ -6,11 +6,15 @@ import { mintUntrustedClientIdentity } from "../x509/index.js";
 import { clientPairProblem } from "./clientPair.js";
 
 /**
- * The client identities one scan presents. The untrusted one is minted at scan start and only ever held
+ * The client identities one scan presents. The untrusted one is minted for this scan and only ever held
  * in memory; the trusted ones come from the operator (--client-cert/--client-key, or a kubeconfig).
  */
 export interface ScanIdentities {
-  untrusted: { certPem: string; keyPem: string };
+  /**
+   * Minted when the first endpoint asks for it, not before the first SYN: discovery needs no identity, and
+   * minting (key generation, loading the certificate builder) was start-up that every scan waited for.
+   */
+  untrusted: () => Promise<{ certPem: string; keyPem: string }>;
   /** What kubelets should accept: the API server's kubelet-client pair. */
   trustedForKubelets: ClientIdentity | null;
   /** What etcd should accept: the API server's etcd client pair (--etcd-client-cert/--etcd-client-key). */
@@ -90,7 +94,14 @@ export interface IdentitySources {
 }
 
 export async function prepareScanIdentities(sources: IdentitySources): Promise<ScanIdentities> {
-  const { client } = await mintUntrustedClientIdentity();
+  let minting: Promise<{ certPem: string; keyPem: string }> | undefined;
+  const untrusted = () => {
+    minting ??= mintUntrustedClientIdentity().then(({ client }) => ({
+      certPem: client.certPem,
+      keyPem: client.keyPem,
+    }));
+    return minting;
+  };
   const clientPair = await readClientPair(sources.clientCertFile, sources.clientKeyFile);
   const etcdClient = await readClientPair(
     sources.etcdClientCertFile,
@@ -102,7 +113,7 @@ export async function prepareScanIdentities(sources: IdentitySources): Promise<S
   const kubeconfigCertificate =
     kubeconfigIdentity && "certPem" in kubeconfigIdentity ? kubeconfigIdentity : null;
   return {
-    untrusted: { certPem: client.certPem, keyPem: client.keyPem },
+    untrusted,
     trustedForKubelets: clientPair ?? kubeconfigCertificate,
     etcdClient,
     clientPair,

@@ -1,8 +1,9 @@
-import forge from "node-forge";
+import type forge from "node-forge";
+import forgeAsn1 from "node-forge/lib/asn1.js";
 
 export type Asn1Node = forge.asn1.Asn1;
 
-const { Class, Type } = forge.asn1;
+const { Class, Type } = forgeAsn1;
 
 export { Type as Asn1Type };
 
@@ -21,7 +22,7 @@ export class MalformedCertificateError extends Error {
  */
 export function parseDer(der: Buffer, what: string): Asn1Node {
   try {
-    const fromDer = forge.asn1.fromDer as unknown as (
+    const fromDer = forgeAsn1.fromDer as unknown as (
       bytes: string,
       options: { strict: boolean; decodeBitStrings: boolean },
     ) => Asn1Node;
@@ -51,17 +52,17 @@ export function isContext(node: Asn1Node | undefined, tag: number): node is Asn1
 
 export function oidOf(node: Asn1Node | undefined): string | null {
   if (!isUniversal(node, Type.OID) || typeof node.value !== "string") return null;
-  return forge.asn1.derToOid(node.value);
+  return forgeAsn1.derToOid(node.value);
 }
 
 export function encodeDer(node: Asn1Node): Buffer {
-  return Buffer.from(forge.asn1.toDer(node).getBytes(), "binary");
+  return Buffer.from(forgeAsn1.toDer(node).getBytes(), "binary");
 }
 
 export function timeOf(node: Asn1Node | undefined): Date | null {
   if (!node || node.tagClass !== Class.UNIVERSAL || typeof node.value !== "string") return null;
-  if (node.type === Type.UTCTIME) return forge.asn1.utcTimeToDate(node.value);
-  if (node.type === Type.GENERALIZEDTIME) return forge.asn1.generalizedTimeToDate(node.value);
+  if (node.type === Type.UTCTIME) return forgeAsn1.utcTimeToDate(node.value);
+  if (node.type === Type.GENERALIZEDTIME) return forgeAsn1.generalizedTimeToDate(node.value);
   return null;
 }
 

@@ -1,5 +1,5 @@
 import { createHash, type KeyObject, X509Certificate } from "node:crypto";
-import forge from "node-forge";
+import forgeAsn1 from "node-forge/lib/asn1.js";
 import type { CertificateSummary, KeyType } from "../model/index.js";
 import { formatIpAddress } from "../targets/index.js";
 import {
@@ -253,7 +253,7 @@ function basicConstraintsOf(extension: Asn1Node): BasicConstraints {
     ca: caField !== undefined && primitiveBytes(caField)[0] !== 0,
     pathLength:
       pathLengthField && typeof pathLengthField.value === "string"
-        ? forge.asn1.derToInteger(pathLengthField.value)
+        ? forgeAsn1.derToInteger(pathLengthField.value)
         : null,
   };
 }

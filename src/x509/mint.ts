@@ -1,8 +1,20 @@
 import { createHash, generateKeyPair, type KeyObject, randomBytes, sign, X509Certificate } from "node:crypto";
 import { promisify } from "node:util";
-import forge from "node-forge";
+import type forge from "node-forge";
 
 const generateKeyPairAsync = promisify(generateKeyPair);
+
+type Forge = typeof forge;
+
+/*
+ * The whole of node-forge (43 modules) is loaded on the first mint, not at start-up: a scan mints one
+ * identity and can start dialling meanwhile, and reading certificates needs only forge's ASN.1 reader.
+ */
+let forgeLoading: Promise<Forge> | undefined;
+function loadForge(): Promise<Forge> {
+  forgeLoading ??= import("node-forge").then((module) => module.default);
+  return forgeLoading;
+}
 
 export type KeySpec =
   | { type: "rsa"; bits: number }
@@ -56,9 +68,9 @@ const DAY_MS = 86_400_000;
  * that the lab needs to prove the validator catches them.
  */
 export async function mintCertificate(spec: CertificateSpec): Promise<MintedCertificate> {
-  const { privateKey, publicKey } = await generateKeys(spec.key);
+  const [forge, { privateKey, publicKey }] = await Promise.all([loadForge(), generateKeys(spec.key)]);
   const spkiDer = publicKey.export({ type: "spki", format: "der" });
-  const keyIdentifier = subjectKeyIdentifier(spkiDer);
+  const keyIdentifier = subjectKeyIdentifier(forge, spkiDer);
   const signer = spec.issuer ?? { subject: spec.subject, privateKey, keyIdentifier };
   const signatureAlgorithm = signatureAlgorithmFor(signer.privateKey, spec.signatureHash ?? "sha256");
 
@@ -68,20 +80,20 @@ export async function mintCertificate(spec: CertificateSpec): Promise<MintedCert
   cert.validity.notAfter = spec.notAfter ?? new Date(cert.validity.notBefore.getTime() + 365 * DAY_MS);
   cert.setSubject(toForgeAttributes(spec.subject));
   cert.setIssuer(toForgeAttributes(signer.subject));
-  cert.publicKey = PLACEHOLDER_RSA_KEY;
+  cert.publicKey = placeholderRsaKey(forge);
   // Overwritten below; forge insists on some algorithm while building the TBS.
   cert.siginfo.algorithmOid = signatureAlgorithm.oid;
-  cert.setExtensions(extensionsFor(spec, keyIdentifier, signer.keyIdentifier));
+  cert.setExtensions(extensionsFor(forge, spec, keyIdentifier, signer.keyIdentifier));
 
   const tbs = forge.pki.getTBSCertificate(cert);
-  tbs.value[2] = algorithmIdentifier(signatureAlgorithm);
+  tbs.value[2] = algorithmIdentifier(forge, signatureAlgorithm);
   tbs.value[6] = forge.asn1.fromDer(spkiDer.toString("binary"));
   const tbsDer = Buffer.from(forge.asn1.toDer(tbs).getBytes(), "binary");
   const signature = sign(signatureAlgorithm.hash, tbsDer, signer.privateKey);
 
   const certificate = forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.SEQUENCE, true, [
     tbs,
-    algorithmIdentifier(signatureAlgorithm),
+    algorithmIdentifier(forge, signatureAlgorithm),
     forge.asn1.create(
       forge.asn1.Class.UNIVERSAL,
       forge.asn1.Type.BITSTRING,
@@ -151,7 +163,7 @@ function signatureAlgorithmFor(signingKey: KeyObject, hash: SignatureHash): Sign
   }
 }
 
-function algorithmIdentifier(algorithm: SignatureAlgorithm): forge.asn1.Asn1 {
+function algorithmIdentifier(forge: Forge, algorithm: SignatureAlgorithm): forge.asn1.Asn1 {
   const { asn1 } = forge;
   const parts = [
     asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(algorithm.oid).getBytes()),
@@ -160,7 +172,7 @@ function algorithmIdentifier(algorithm: SignatureAlgorithm): forge.asn1.Asn1 {
   return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, parts);
 }
 
-function subjectKeyIdentifier(spkiDer: Buffer): Buffer {
+function subjectKeyIdentifier(forge: Forge, spkiDer: Buffer): Buffer {
   const spki = forge.asn1.fromDer(spkiDer.toString("binary"));
   const subjectPublicKey = spki.value[1] as forge.asn1.Asn1;
   // BIT STRING value starts with the unused-bits byte, which is not part of the key.
@@ -176,6 +188,7 @@ function toForgeAttributes(name: DistinguishedName): forge.pki.CertificateField[
 }
 
 function extensionsFor(
+  forge: Forge,
   spec: CertificateSpec,
   keyIdentifier: Buffer,
   authorityKeyIdentifier: Buffer,
@@ -225,7 +238,8 @@ function extensionsFor(
 }
 
 // Any RSA key satisfies forge's TBS builder; its SPKI is replaced before signing and never leaves this file.
-const PLACEHOLDER_RSA_KEY = forge.pki.setRsaPublicKey(
-  new forge.jsbn.BigInteger("3"),
-  new forge.jsbn.BigInteger("3"),
-);
+let placeholder: forge.pki.rsa.PublicKey | undefined;
+function placeholderRsaKey(forge: Forge): forge.pki.rsa.PublicKey {
+  placeholder ??= forge.pki.setRsaPublicKey(new forge.jsbn.BigInteger("3"), new forge.jsbn.BigInteger("3"));
+  return placeholder;
+}

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ClusterFacts } from "../../src/cluster/index.js";
-import { clusterPhaseDeadlineMs, gatherNodeProxyEvidence, runClusterPhase } from "../../src/cluster/index.js";
-import { PausableDeadline } from "../../src/cluster/pausableDeadline.js";
+import {
+  clusterPhaseDeadlineMs,
+  gatherNodeProxyEvidence,
+  runClusterPhase,
+  startClusterPhase,
+} from "../../src/cluster/index.js";
 import type { EndpointResult } from "../../src/model/index.js";
 import { scopeGuard } from "../../src/scope/index.js";
 import { type MintedCertificate, mintCertificate } from "../../src/x509/index.js";
@@ -208,24 +212,32 @@ describe("the node proxy of a small cluster overlaps the scan", () => {
   });
 });
 
-describe("a pausable deadline", () => {
-  it("does not count the time it is paused, and fires once with the time that was left", async () => {
-    let fired = 0;
-    const started = performance.now();
-    const deadline = new PausableDeadline(300, () => {
-      fired++;
+describe("an API server's cluster-phase deadline", () => {
+  it("does not run while the API server waits for the scan's kubelets", async () => {
+    const timeoutMs = 50;
+    const deadlineMs = clusterPhaseDeadlineMs(timeoutMs);
+    const server = await apiServer({
+      kind: "nodes",
+      count: 2,
+      addresses: (index) => [{ type: "InternalIP", address: `127.9.2.${index + 1}` }],
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    deadline.pause();
-    // Paused past its whole length: it must not fire.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(fired).toBe(0);
-    deadline.resume();
-    await vi.waitFor(() => expect(fired).toBe(1), { timeout: 3_000 });
-    // About 100 ms before the pause, 500 paused, then the 200 ms left.
-    expect(performance.now() - started).toBeGreaterThanOrEqual(780);
-    deadline.resume();
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(fired).toBe(1);
+    const done: ClusterFacts[] = [];
+    const phase = startClusterPhase(
+      { timeoutMs, scope: scopeGuard([]), nodeAddressTypes: ["InternalIP"], concurrency: 4 },
+      async (_apiserver, facts) => {
+        done.push(facts);
+      },
+    );
+    phase.add({ apiserver: apiserverRecord(server), access: server.access });
+    // The rest of the scan takes longer than the API server's whole deadline.
+    await new Promise((resolve) => setTimeout(resolve, deadlineMs + 500));
+    expect(done).toEqual([]);
+    await phase.finish(new Map());
+    expect(done).toHaveLength(1);
+    expect(done[0]?.nodeListError).toBeUndefined();
+    expect(done[0]?.nodeProxy?.map((probe) => [probe.node, probe.status])).toEqual([
+      ["node-0", 200],
+      ["node-1", 200],
+    ]);
   });
 });
