@@ -2,7 +2,7 @@ import { isIP, type LookupFunction } from "node:net";
 import pLimit from "p-limit";
 import type { PresentedIdentity } from "../identity/index.js";
 import type { AuthFacts, AuthProbe, Identity } from "../model/index.js";
-import { type HttpOutcome, httpGet, type NetTarget } from "../net/index.js";
+import { type HttpOutcome, type HttpSession, type NetTarget, openHttpSession } from "../net/index.js";
 import type { ConnectionGate } from "../scan/index.js";
 import { authenticatedUser } from "./authenticatedUser.js";
 import { REQUESTS_IN_FLIGHT_PER_ENDPOINT } from "./requestPlan.js";
@@ -18,8 +18,9 @@ export type IdentityCredentials = Partial<Record<Identity, PresentedIdentity | n
 
 /**
  * Asks each path once under each identity given (null credentials = anonymous: no certificate, no
- * token), at most a few requests at a time. Outcomes already known (role detection asked some paths
- * anonymously) are reused, never asked twice.
+ * token). Each identity asks its paths in order on one session of its own, so on one kept-alive connection
+ * where the server allows it; the identities run side by side, a few at a time. Outcomes already known
+ * (role detection asked some paths anonymously) are reused, never asked twice.
  */
 export async function gatherAuthFacts(
   target: NetTarget,
@@ -29,38 +30,40 @@ export async function gatherAuthFacts(
   context: AuthRequestContext,
   known: AuthFacts = {},
 ): Promise<AuthFacts> {
+  // One GET in flight per identity: this bounds the identities, and so the requests, at once.
   const limit = pLimit(REQUESTS_IN_FLIGHT_PER_ENDPOINT);
   const entries = Object.entries(identities) as [Identity, PresentedIdentity | null | undefined][];
-  const facts: AuthFacts = {};
-  await Promise.all(
-    entries.map(async ([identity, credentials]) => {
-      if (credentials === undefined) return;
-      const reused = new Map((known[identity] ?? []).map((probe) => [probe.path, probe]));
-      facts[identity] = await Promise.all(
-        paths.map((path) =>
-          limit(async () => {
-            const previous = reused.get(path);
-            if (previous) return previous;
-            await context.gate.take();
-            return toAuthProbe(path, await requestAs(target, tls, path, credentials, context));
-          }),
-        ),
-      );
-    }),
+  const asked = await Promise.all(
+    entries.map(([identity, credentials]) =>
+      limit(async (): Promise<[Identity, AuthProbe[]] | null> => {
+        if (credentials === undefined) return null;
+        const reused = new Map((known[identity] ?? []).map((probe) => [probe.path, probe]));
+        const session = sessionAs(target, tls, credentials, context);
+        try {
+          const probes: AuthProbe[] = [];
+          for (const path of paths) {
+            probes.push(reused.get(path) ?? toAuthProbe(path, await session.get(path)));
+          }
+          return [identity, probes];
+        } finally {
+          await session.close();
+        }
+      }),
+    ),
   );
-  return facts;
+  // In the order the identities were given, whichever finished first.
+  return Object.fromEntries(asked.filter((entry) => entry !== null));
 }
 
-function requestAs(
+/** The gate is taken by the session for each connection it dials, not per request. */
+function sessionAs(
   target: NetTarget,
   tls: boolean,
-  path: string,
   presented: PresentedIdentity | null,
   context: AuthRequestContext,
-): Promise<HttpOutcome> {
-  return httpGet({
+): HttpSession {
+  return openHttpSession({
     target,
-    path,
     tls,
     servername: tls && isIP(target.host) === 0 ? target.host : undefined,
     identity: presented?.credentials,
@@ -68,6 +71,7 @@ function requestAs(
     ...(presented?.verifyServer ? { verifyServer: presented.verifyServer } : {}),
     timeoutMs: context.timeoutMs,
     lookup: context.lookup,
+    gate: context.gate,
   });
 }
 

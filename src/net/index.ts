@@ -10,16 +10,19 @@ export {
   type TlsProtocolScan,
   type TlsScanMode,
 } from "./hello/index.js";
+export { type HttpGetRequest, httpGet } from "./httpGet.js";
 export {
   type ClientIdentity,
   DEFAULT_MAX_BODY_BYTES,
   type HttpAnswer,
   type HttpFailure,
-  type HttpGetRequest,
+  type HttpGetOptions,
   type HttpOutcome,
-  httpGet,
+  type HttpSession,
+  type HttpSessionSettings,
+  openHttpSession,
   type ServerVerification,
-} from "./httpGet.js";
+} from "./httpSession.js";
 export { type PlainHttpAnswer, type PlainHttpOptions, probePlainHttp } from "./probePlainHttp.js";
 export { printableLine, printableSnippet } from "./snippet.js";
 export type { NetTarget } from "./target.js";

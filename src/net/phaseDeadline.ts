@@ -25,6 +25,9 @@ export function deadlineExceeded(target: NetTarget, phase: Phase, timeoutMs: num
 export class PhaseDeadline {
   #timer: NodeJS.Timeout | undefined;
   #expired: NetError | undefined;
+  #phase: Phase | undefined;
+  #expiresAt = 0;
+  #pausedWithMsLeft: number | undefined;
 
   constructor(
     private readonly target: NetTarget,
@@ -35,18 +38,46 @@ export class PhaseDeadline {
   enter(phase: Phase): void {
     this.stop();
     if (this.#expired) return;
-    this.#timer = setTimeout(() => {
-      this.#expired = deadlineExceeded(this.target, phase, this.timeoutMs);
-      this.onExpire(this.#expired);
-    }, this.timeoutMs);
+    this.#phase = phase;
+    this.#run(this.timeoutMs);
+  }
+
+  /**
+   * Holds the clock of the running phase: waiting for a --rate slot is the operator's pacing, not the
+   * peer's time. `resume` runs what was left of it.
+   */
+  pause(): void {
+    if (this.#timer === undefined) return;
+    const msLeft = Math.max(0, this.#expiresAt - performance.now());
+    this.stop();
+    this.#pausedWithMsLeft = msLeft;
+  }
+
+  resume(): void {
+    const msLeft = this.#pausedWithMsLeft;
+    if (msLeft === undefined || this.#expired) return;
+    this.#pausedWithMsLeft = undefined;
+    this.#run(msLeft);
   }
 
   stop(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#pausedWithMsLeft = undefined;
   }
 
   get expired(): NetError | undefined {
     return this.#expired;
+  }
+
+  #run(ms: number): void {
+    const phase = this.#phase;
+    if (phase === undefined) return;
+    this.#expiresAt = performance.now() + ms;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#expired = deadlineExceeded(this.target, phase, this.timeoutMs);
+      this.onExpire(this.#expired);
+    }, ms);
   }
 }

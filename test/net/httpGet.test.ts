@@ -3,8 +3,8 @@ import { createServer as createHttpsServer, type ServerOptions } from "node:http
 import { createServer as createNetServer, type LookupFunction, type Server } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { redactToken } from "../../src/net/httpGet.js";
 import { httpGet } from "../../src/net/index.js";
+import { redactToken } from "../../src/net/redactToken.js";
 import { type MintedCertificate, mintCertificate } from "../../src/x509/mint.js";
 import {
   closedPort,
