@@ -1,5 +1,4 @@
 import type { LookupFunction } from "node:net";
-import type { Client } from "undici";
 import { endpointKey, type NetError, type NetErrorCode, netError } from "../model/index.js";
 import { classifySocketError } from "./classifySocketError.js";
 import { isForbiddenKubeletPath } from "./forbiddenPaths.js";
@@ -14,6 +13,7 @@ import { readBoundedBody } from "./readBoundedBody.js";
 import { redactToken } from "./redactToken.js";
 import { printableSnippet } from "./snippet.js";
 import { httpOrigin, type NetTarget } from "./target.js";
+import { loadRequestingClient, type RequestingClient } from "./undiciClient.js";
 
 /** Who the request claims to be: a client certificate in the handshake, or a bearer token in a header. */
 export type ClientIdentity = { certPem: string; keyPem: string } | { bearerToken: string };
@@ -102,7 +102,7 @@ const HEADER_SAFE_TOKEN = /^[\x21-\x7e]+$/;
 
 /** One undici Client and the connector that dials for it; both go together when the connection is dropped. */
 interface KeptConnection {
-  client: Client;
+  client: RequestingClient;
   connector: ProbeConnector;
 }
 
@@ -152,7 +152,7 @@ export function openHttpSession(settings: HttpSessionSettings): HttpSession {
 
   const connection = async (): Promise<KeptConnection> => {
     if (kept) return kept;
-    const { Client: UndiciClient } = await loadUndici();
+    const UndiciClient = await loadRequestingClient();
     if (closed) throw new Error("the HTTP session was closed");
     const connector = probeConnector(
       {
@@ -261,16 +261,6 @@ export function openHttpSession(settings: HttpSessionSettings): HttpSession {
       await drop();
     },
   };
-}
-
-/**
- * undici is loaded on the first GET, not at start-up: it is the largest import (about 0.2 s), and a sweep
- * that finds no open port never needs it.
- */
-let undici: Promise<typeof import("undici")> | undefined;
-function loadUndici(): Promise<typeof import("undici")> {
-  undici ??= import("undici");
-  return undici;
 }
 
 /** The socket's own error wins over undici's generic report of the same failure. */

@@ -1,7 +1,10 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:https";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mintCertificate } from "../../src/x509/index.js";
 import { runCli, uniqueLabNetwork } from "../support/cli.js";
 
 /*
@@ -60,5 +63,35 @@ describe("what a scan imports", () => {
     // No current context: refused as operator input, after the file was parsed.
     expect(code).toBe(2);
     expect(loaded.some((url) => /\/node_modules\/yaml\//.test(url))).toBe(true);
+  });
+
+  it("the first GET loads undici's Client and request API, never its index (fetch, WebSocket, agents)", async () => {
+    const serving = await mintCertificate({
+      subject: { commonName: "kubelet" },
+      key: { type: "ec", curve: "P-256" },
+      ipAddresses: ["127.0.0.1"],
+    });
+    const server = createServer({ cert: serving.certPem, key: serving.keyPem }, (_request, response) => {
+      response.writeHead(401, { "content-type": "text/plain" }).end("Unauthorized");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const { loaded } = await importsOf([
+        "scan",
+        `127.0.0.1:${port}`,
+        "--tls-scan",
+        "off",
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+      ]);
+      const undici = loaded.filter((url) => url.includes("/node_modules/undici/"));
+      expect(undici.some((url) => url.endsWith("/undici/lib/dispatcher/client.js"))).toBe(true);
+      expect(undici.filter((url) => url.endsWith("/undici/index.js"))).toEqual([]);
+    } finally {
+      server.close();
+    }
   });
 });
