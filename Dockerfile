@@ -18,6 +18,10 @@ RUN if [ -n "$EXTRA_CA_CERTS" ]; then \
     && npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
+# The build also stores the probe files parsed (dist/probes-documents.json), so a scan's start-up does not
+# parse their YAML: it needs probes/ and the script that writes it.
+COPY probes ./probes
+COPY scripts/cache-probe-documents.mjs ./scripts/cache-probe-documents.mjs
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime
@@ -27,6 +31,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src
+COPY --from=build /app/dist/probes-documents.json ./dist/probes-documents.json
 COPY probes ./probes
 COPY schema ./schema
 # Mount points for compose's named volumes: an empty volume takes the ownership of the directory it

@@ -68,7 +68,14 @@ describe("Dockerfile", () => {
 
   it("ships the built CLI, probes/, schema/ and the production modules in the runtime stage", () => {
     const destinations = runtime("COPY").map((instruction) => copyOf(instruction).destination);
-    for (const needed of ["./dist/src", "./probes", "./schema", "./node_modules", "./package.json"]) {
+    for (const needed of [
+      "./dist/src",
+      "./dist/probes-documents.json",
+      "./probes",
+      "./schema",
+      "./node_modules",
+      "./package.json",
+    ]) {
       expect(destinations).toContain(needed);
     }
     expect(runtime("WORKDIR").at(-1)?.value).toBe("/app");
