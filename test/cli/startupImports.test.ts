@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mintCertificate } from "../../src/x509/index.js";
 import { runCli, uniqueLabNetwork } from "../support/cli.js";
+import { type ImportRecorder, writeImportRecorder } from "../support/importRecorder.js";
 
 /*
  * What a scan imports before it can dial is start-up every scan pays (issue 9). The yaml parser and undici
@@ -13,25 +14,11 @@ import { runCli, uniqueLabNetwork } from "../support/cli.js";
  * only for the first HTTP request. A static import of either would bring the cost back silently.
  */
 let work: string;
-let loadedLog: string;
+let recorder: ImportRecorder;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "kubetls-imports-"));
-  loadedLog = join(work, "loaded.log");
-  await writeFile(
-    join(work, "hooks.mjs"),
-    `import { appendFileSync } from "node:fs";
-export async function resolve(specifier, context, next) {
-  const resolved = await next(specifier, context);
-  appendFileSync(process.env.KUBETLS_LOADED_LOG, resolved.url + "\\n");
-  return resolved;
-}
-`,
-  );
-  await writeFile(
-    join(work, "register.mjs"),
-    `import { register } from "node:module";\nregister(new URL("./hooks.mjs", import.meta.url));\n`,
-  );
+  recorder = await writeImportRecorder(work);
 });
 
 afterAll(async () => {
@@ -39,12 +26,11 @@ afterAll(async () => {
 });
 
 async function importsOf(args: string[]): Promise<{ code: number; loaded: string[] }> {
-  await writeFile(loadedLog, "");
+  await recorder.reset();
   const run = await runCli(args, {
-    env: { KUBETLS_LOADED_LOG: loadedLog, NODE_OPTIONS: `--import ${join(work, "register.mjs")}` },
+    env: { KUBETLS_LOADED_LOG: recorder.log, NODE_OPTIONS: `--import ${recorder.register}` },
   });
-  const loaded = (await readFile(loadedLog, "utf8")).split("\n").filter((url) => url !== "");
-  return { code: run.code, loaded };
+  return { code: run.code, loaded: await recorder.loaded() };
 }
 
 describe("what a scan imports", () => {

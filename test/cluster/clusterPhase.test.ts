@@ -31,11 +31,17 @@ async function apiServer(behaviour: NodeListBehaviour): Promise<HostileApiServer
   return server;
 }
 
-function apiserverRecord(server: HostileApiServer): EndpointResult {
+/** A probed endpoint's record, as the scan hands it to the cluster phase. */
+function probedRecord(
+  host: string,
+  port: number,
+  role: EndpointResult["role"],
+  validation: EndpointResult["validation"] = null,
+): EndpointResult {
   return {
-    host: server.host,
-    port: server.port,
-    role: "apiserver",
+    host,
+    port,
+    role,
     state: "open",
     reachable: true,
     error: null,
@@ -43,9 +49,13 @@ function apiserverRecord(server: HostileApiServer): EndpointResult {
     plainHttp: false,
     tls: null,
     chain: [],
-    validation: null,
+    validation,
     checks: [],
   };
+}
+
+function apiserverRecord(server: HostileApiServer): EndpointResult {
+  return probedRecord(server.host, server.port, "apiserver");
 }
 
 describe("the cluster phase runs in parallel under each API server's own deadline", () => {
@@ -157,20 +167,7 @@ function kubeletRecord(
   host: string,
   errors: NonNullable<EndpointResult["validation"]>["errors"],
 ): EndpointResult {
-  return {
-    host,
-    port: 10250,
-    role: "kubelet",
-    state: "open",
-    reachable: true,
-    error: null,
-    speaksTls: true,
-    plainHttp: false,
-    tls: null,
-    chain: [],
-    validation: { trusted: errors.length === 0, errors, expiresInDays: 300 },
-    checks: [],
-  };
+  return probedRecord(host, 10250, "kubelet", { trusted: errors.length === 0, errors, expiresInDays: 300 });
 }
 
 describe("the node proxy of a small cluster overlaps the scan", () => {

@@ -10,6 +10,7 @@ import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mintCertificate } from "../../src/x509/index.js";
 import { uniqueLabNetwork } from "../support/cli.js";
+import { writeImportRecorder } from "../support/importRecorder.js";
 
 /*
  * kubetls as a user gets it: the working tree packed the way a fresh clone packs it (`npm pack` runs the
@@ -254,20 +255,7 @@ describe("the npm package, packed from a fresh copy and installed globally", () 
     // Inside the prefix, so `kubetls` resolves from the prefix's node_modules as it would for a user.
     const consumer = join(prefix, "lib/esm-consumer");
     await mkdir(consumer, { recursive: true });
-    await writeFile(
-      join(consumer, "hooks.mjs"),
-      `import { appendFileSync } from "node:fs";
-export async function resolve(specifier, context, next) {
-  const resolved = await next(specifier, context);
-  appendFileSync(process.env.KUBETLS_LOADED_LOG, resolved.url + "\\n");
-  return resolved;
-}
-`,
-    );
-    await writeFile(
-      join(consumer, "register.mjs"),
-      `import { register } from "node:module";\nregister(new URL("./hooks.mjs", import.meta.url));\n`,
-    );
+    const recorder = await writeImportRecorder(consumer);
     await writeFile(
       join(consumer, "scan.mjs"),
       `import {
@@ -306,20 +294,18 @@ const rendered = Object.fromEntries(REPORT_FORMATS.map((format) => [format, REPO
 process.stdout.write(JSON.stringify({ resolved: import.meta.resolve("kubetls"), schema, result, refused, rendered, correlation }));
 `,
     );
-    const loadedLog = join(work, "loaded.log");
-    await writeFile(loadedLog, "");
     const scan = await new Promise<Run>((resolve) => {
       execFile(
         process.execPath,
         [
           "--import",
-          "./register.mjs",
+          recorder.register,
           "scan.mjs",
           `${target.host}:${target.port}@kubelet`,
           caFile,
           join(root, "test/fixtures/kube-bench/cis-1.12-node-master.json"),
         ],
-        { cwd: consumer, env: { ...cleanEnv(), KUBETLS_LOADED_LOG: loadedLog }, timeout: 120_000 },
+        { cwd: consumer, env: { ...cleanEnv(), KUBETLS_LOADED_LOG: recorder.log }, timeout: 120_000 },
         (error, stdout, stderr) =>
           resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr }),
       );
@@ -354,7 +340,7 @@ process.stdout.write(JSON.stringify({ resolved: import.meta.resolve("kubetls"), 
     expect(JSON.parse(rendered.sarif ?? "")).toMatchObject({ version: "2.1.0" });
     expect(rendered.table).toContain(`${target.host}:${target.port}`);
 
-    const loaded = (await readFile(loadedLog, "utf8")).split("\n").filter((url) => url !== "");
+    const loaded = await recorder.loaded();
     // The log is real: it saw the entry and the scanner behind it.
     expect(loaded).toContain(resolved);
     expect(loaded.some((url) => url.includes("/dist/src/pipeline/runScan.js"))).toBe(true);
