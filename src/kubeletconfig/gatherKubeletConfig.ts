@@ -34,9 +34,10 @@ export async function gatherKubeletConfig(
   if (identity === undefined) return undefined;
   const presented = request.identities[identity];
   if (presented === undefined) return undefined;
-  await request.gate.take();
   const outcome = await httpGet({
     target: request.target,
+    // Taken when the connection is dialled, its wait counted against no deadline of the GET.
+    gate: request.gate,
     path: CONFIGZ_PATH,
     tls: true,
     identity: presented?.credentials,

@@ -6,7 +6,7 @@ import {
 } from "./httpSession.js";
 
 /** A GET and nothing else: there is deliberately no method to choose. */
-export interface HttpGetRequest extends Omit<HttpSessionSettings, "gate">, HttpGetOptions {
+export interface HttpGetRequest extends HttpSessionSettings, HttpGetOptions {
   path: string;
 }
 

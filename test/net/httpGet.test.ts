@@ -11,6 +11,7 @@ import {
   elapsedSince,
   type LoopbackServer,
   listenOnLoopback,
+  mintClusterClientCa,
   mintServingChain,
   type ServingChain,
   servedPem,
@@ -27,11 +28,7 @@ const running: LoopbackServer[] = [];
 
 beforeAll(async () => {
   serving = await mintServingChain({ type: "ec", curve: "P-256" }, "kubelet");
-  clientCa = await mintCertificate({
-    subject: { commonName: "kubernetes" },
-    key: { type: "ec", curve: "P-256" },
-    isCa: true,
-  });
+  clientCa = await mintClusterClientCa();
   client = await mintCertificate({
     subject: { commonName: "kube-apiserver-kubelet-client", organizations: ["system:masters"] },
     key: { type: "ec", curve: "P-256" },

@@ -9,6 +9,7 @@ import {
   elapsedSince,
   type LoopbackServer,
   listenOnLoopback,
+  mintClusterClientCa,
   mintServingChain,
   type ServingChain,
   servedPem,
@@ -25,11 +26,7 @@ const sessions: HttpSession[] = [];
 
 beforeAll(async () => {
   serving = await mintServingChain({ type: "ec", curve: "P-256" }, "kubelet");
-  clientCa = await mintCertificate({
-    subject: { commonName: "kubernetes" },
-    key: { type: "ec", curve: "P-256" },
-    isCa: true,
-  });
+  clientCa = await mintClusterClientCa();
 });
 
 afterEach(async () => {

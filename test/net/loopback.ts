@@ -78,6 +78,15 @@ export async function mintServingChain(key: KeySpec, commonName = "node1"): Prom
   return { root, intermediate, leaf };
 }
 
+/** The cluster CA a kubelet's client-ca-file would name: what client certificates are checked against. */
+export function mintClusterClientCa(): Promise<MintedCertificate> {
+  return mintCertificate({
+    subject: { commonName: "kubernetes" },
+    key: { type: "ec", curve: "P-256" },
+    isCa: true,
+  });
+}
+
 export function servedPem(chain: ServingChain): string {
   return chain.leaf.certPem + chain.intermediate.certPem;
 }
